@@ -1,0 +1,2 @@
+// Placeholder preload until the Electron shell lands.
+export {}

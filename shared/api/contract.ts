@@ -1,0 +1,59 @@
+/**
+ * The one API contract of a GridNode: every method with its input and output schema, and every
+ * event the node pushes. HTTP, Electron IPC and the CLI all serve or call exactly this.
+ */
+import { z } from 'zod'
+import { MultiaddrInputSchema, PeerSchema, StatusSchema } from './schemas.ts'
+
+interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
+  readonly input: I
+  readonly output: O
+  /** One line for people: shown in API listings and CLI help. */
+  readonly summary: string
+}
+
+function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
+  return spec
+}
+
+const NoInput = z.object({}).strict()
+
+export const methods = {
+  status: method({
+    input: NoInput,
+    output: StatusSchema,
+    summary: "This node's identity, listen addresses and connected peers.",
+  }),
+  peers: method({
+    input: NoInput,
+    output: z.array(PeerSchema),
+    summary: 'The peers this node is connected to, with their latency.',
+  }),
+  connect: method({
+    input: z.object({ multiaddr: MultiaddrInputSchema }).strict(),
+    output: PeerSchema,
+    summary: 'Dial a peer by multiaddr and report it once connected.',
+  }),
+  stop: method({
+    input: NoInput,
+    output: z.object({ stopping: z.literal(true) }),
+    summary: 'Stop the node (libp2p, database, API) and end its process.',
+  }),
+} as const
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[]
+
+export function isMethodName(value: string): value is MethodName {
+  return Object.hasOwn(methods, value)
+}
+
+/** Events the node pushes to subscribers, so no UI has to poll. */
+export const ApiEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('status'), data: StatusSchema }),
+])
+export type ApiEvent = z.infer<typeof ApiEventSchema>

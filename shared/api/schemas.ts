@@ -1,0 +1,35 @@
+/**
+ * Schemas of the data the API carries. The `status` shape is an external contract
+ * (`gridnode status --json`): later features add fields, never rename these.
+ */
+import { z } from 'zod'
+
+export const PeerSchema = z.object({
+  peerId: z.string(),
+  /** Remote multiaddrs of the open connections to this peer. */
+  addrs: z.array(z.string()),
+  /** Round-trip time of the last successful ping, null until one succeeds. */
+  latencyMs: z.number().nonnegative().nullable(),
+})
+export type Peer = z.infer<typeof PeerSchema>
+
+export const NodeInfoSchema = z.object({
+  peerId: z.string(),
+  version: z.string(),
+  uptimeSec: z.number().nonnegative(),
+  /** Multiaddrs this node listens on, each ending in /p2p/<peerId>. */
+  listen: z.array(z.string()),
+  dataDir: z.string(),
+  /** ISO time the node started, so a UI can count uptime without asking again. */
+  startedAt: z.string(),
+})
+export type NodeInfo = z.infer<typeof NodeInfoSchema>
+
+export const StatusSchema = z.object({
+  node: NodeInfoSchema,
+  peers: z.array(PeerSchema),
+})
+export type Status = z.infer<typeof StatusSchema>
+
+/** A multiaddr typed by a person or a program; parsed for real by the node. */
+export const MultiaddrInputSchema = z.string().trim().min(1).max(1024)
