@@ -1,0 +1,35 @@
+/**
+ * The `gridnode` command line. Every command but `start` talks to the running node through its
+ * API. Exit codes (DESIGN.md): 0 success, 1 failure with a one-line reason on stderr, 2 usage.
+ */
+import { Command, CommanderError } from '@commander-js/extra-typings'
+import { toGridNodeError } from '../../shared/errors.ts'
+import { VERSION } from '../node/version.ts'
+import { connectCommand } from './commands/connect.ts'
+import { peersCommand, statusCommand } from './commands/node-info.ts'
+import { startCommand } from './commands/start.ts'
+import { stopCommand } from './commands/stop.ts'
+
+const program = new Command('gridnode')
+  .description('GridNode: a desktop grid node. Join a Virtual Organization, contribute CPU and disk, mirror folders.')
+  .version(VERSION)
+  .exitOverride()
+  .addCommand(startCommand())
+  .addCommand(statusCommand())
+  .addCommand(peersCommand())
+  .addCommand(connectCommand())
+  .addCommand(stopCommand())
+
+for (const command of program.commands) command.exitOverride()
+
+try {
+  await program.parseAsync(process.argv)
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Commander has already printed the usage problem (or the help someone asked for).
+    process.exit(err.exitCode === 0 ? 0 : 2)
+  }
+  const error = toGridNodeError(err)
+  process.stderr.write(`gridnode: ${error.message} (${error.code})\n`)
+  process.exit(error.exitCode)
+}

@@ -1,0 +1,206 @@
+/**
+ * The composition root: builds the node's components from a data folder and wires each one with
+ * exactly what it needs. Start order follows the data folder's safety: the database lock first
+ * (so a second node on the same folder is refused before it touches anything), then identity,
+ * network and API. Stop runs the same steps backwards, each bounded in time.
+ */
+import { existsSync } from 'node:fs'
+import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { ApiEvent } from '../../shared/api/contract.ts'
+import type { HttpEndpoint } from '../../shared/api/http-transport.ts'
+import type { Peer, Status } from '../../shared/api/schemas.ts'
+import { GridNodeError } from '../../shared/errors.ts'
+import { removeApiFile, writeApiFile } from '../api/api-file.ts'
+import { createHttpApiServer, type HttpApiServer } from '../api/http-server.ts'
+import { createApiService, type ApiHandlers, type ApiService, type EventListener } from '../api/service.ts'
+import { componentLogger, createLogger, type Logger } from '../log/logger.ts'
+import { createHost, type GridHost } from '../p2p/host.ts'
+import { loadOrCreateIdentity } from '../p2p/identity.ts'
+import { createPeerTracker, type PeerTracker } from '../p2p/peer-tracker.ts'
+import { openStore, type Store } from '../store/store.ts'
+import { DIAL_TIMEOUT_MS, PING_INTERVAL_MS, PING_TIMEOUT_MS, STATUS_COALESCE_MS, STOP_STEP_TIMEOUT_MS } from './constants.ts'
+import { dataDirLayout, ensureDataDir } from './data-dir.ts'
+import type { GridNode, GridNodeInit } from './types.ts'
+import { VERSION } from './version.ts'
+
+interface Running {
+  store: Store
+  host: GridHost
+  peers: PeerTracker
+  http: HttpApiServer
+  endpoint: HttpEndpoint
+  startedAt: Date
+}
+
+/** Runs one shutdown step, giving up on it (logged) rather than hanging the whole stop. */
+async function bounded(logger: Logger, step: string, run: () => Promise<void> | void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), STOP_STEP_TIMEOUT_MS)
+  })
+  try {
+    if ((await Promise.race([Promise.resolve(run()).then(() => 'done' as const), timeout])) === 'timeout') {
+      logger.warn({ step }, 'shutdown step timed out')
+    }
+  } catch (err) {
+    logger.error({ err, step }, 'shutdown step failed')
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function parseDialTarget(value: string): ReturnType<typeof multiaddr> {
+  try {
+    return multiaddr(value)
+  } catch (err) {
+    throw new GridNodeError('INVALID_MULTIADDR', `"${value}" is not a valid multiaddr.`, { cause: err })
+  }
+}
+
+export function createGridNode(init: GridNodeInit): GridNode {
+  const layout = dataDirLayout(init.dataDir)
+  const eventListeners = new Set<EventListener>()
+  let logger: Logger = init.logger ?? createLogger({ file: layout.logFile })
+  let running: Running | undefined
+  let starting: Promise<void> | undefined
+  let stopping: Promise<void> | undefined
+  let statusTimer: NodeJS.Timeout | undefined
+
+  const mustRun = (): Running => {
+    if (running === undefined) throw new GridNodeError('NODE_STOPPING', 'The node is not running.')
+    return running
+  }
+
+  const status = (): Status => {
+    const { host, peers, startedAt } = mustRun()
+    return {
+      node: {
+        peerId: host.peerId.toString(),
+        version: VERSION,
+        uptimeSec: Math.round((Date.now() - startedAt.getTime()) / 1000),
+        listen: host.getMultiaddrs().map((addr) => addr.toString()),
+        dataDir: layout.root,
+        startedAt: startedAt.toISOString(),
+      },
+      peers: peers.peers(),
+    }
+  }
+
+  const emit = (event: ApiEvent): void => {
+    for (const listener of eventListeners) listener(event)
+  }
+
+  const statusChanged = (): void => {
+    if (statusTimer !== undefined) return
+    statusTimer = setTimeout(() => {
+      statusTimer = undefined
+      if (running !== undefined) emit({ type: 'status', data: status() })
+    }, STATUS_COALESCE_MS)
+  }
+
+  const stop = async (): Promise<void> => {
+    if (starting !== undefined) await starting.catch(() => undefined)
+    stopping ??= (async () => {
+      const current = running
+      if (current === undefined) return
+      logger.info('stopping')
+      running = undefined
+      clearTimeout(statusTimer)
+      current.peers.stop()
+      await bounded(logger, 'api', () => current.http.stop())
+      await bounded(logger, 'api.json', () => removeApiFile(layout.apiFile, process.pid))
+      await bounded(logger, 'libp2p', () => current.host.stop())
+      await bounded(logger, 'store', () => current.store.close())
+      logger.info('stopped')
+      logger.flush()
+    })()
+    return stopping
+  }
+
+  const handlers: ApiHandlers = {
+    status: async () => status(),
+    peers: async () => mustRun().peers.peers(),
+    connect: async ({ multiaddr: target }) => {
+      const { host, peers } = mustRun()
+      const addr = parseDialTarget(target)
+      let remote
+      try {
+        remote = (await host.dial(addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })).remotePeer
+      } catch (err) {
+        throw new GridNodeError('DIAL_FAILED', `Could not connect to ${target}: ${(err as Error).message}`, { cause: err })
+      }
+      await peers.measure(remote)
+      const peer: Peer | undefined = peers.peers().find((entry) => entry.peerId === remote.toString())
+      if (peer === undefined) throw new GridNodeError('DIAL_FAILED', `The connection to ${target} closed right after it opened.`)
+      return peer
+    },
+    stop: async () => {
+      // Answer first, then stop: the caller learns its request was taken.
+      setImmediate(init.onStopRequested ?? (() => void stop()))
+      return { stopping: true as const }
+    },
+  }
+
+  const api: ApiService = createApiService({
+    handlers,
+    subscribe: (listener) => {
+      eventListeners.add(listener)
+      return () => eventListeners.delete(listener)
+    },
+    logger: componentLogger(logger, 'api'),
+  })
+
+  const start = async (): Promise<void> => {
+    if (stopping !== undefined) throw new GridNodeError('NODE_STOPPING', 'A stopped node cannot be started again; create a new one.')
+    starting ??= (async () => {
+      await ensureDataDir(layout.root)
+      const cleanup: Array<() => Promise<void>> = []
+      try {
+        const store = await openStore(layout.database)
+        cleanup.push(() => store.close())
+        const privateKey = await loadOrCreateIdentity(layout.identityKey)
+        logger = logger.child({ node: peerIdFromString(privateKey.publicKey.toString()).toString().slice(-8) })
+        const host = await createHost({ privateKey, listen: init.listen })
+        await host.start()
+        cleanup.push(async () => host.stop())
+        const peers = createPeerTracker({ host, logger: componentLogger(logger, 'p2p') }, { pingIntervalMs: PING_INTERVAL_MS, pingTimeoutMs: PING_TIMEOUT_MS })
+        const http = createHttpApiServer(
+          { service: api, logger: componentLogger(logger, 'api') },
+          { host: init.api.host, port: init.api.port, ...(init.uiDir !== undefined && existsSync(init.uiDir) ? { uiDir: init.uiDir } : {}) },
+        )
+        const url = await http.start()
+        cleanup.push(() => http.stop())
+        running = { store, host, peers, http, endpoint: { url, token: http.token }, startedAt: new Date() }
+        peers.onChange(statusChanged)
+        peers.start()
+        await writeApiFile(layout.apiFile, { url, token: http.token, pid: process.pid, peerId: host.peerId.toString(), version: VERSION })
+        logger.info({ listen: status().node.listen, api: url }, 'started')
+      } catch (err) {
+        running = undefined
+        for (const undo of cleanup.reverse()) await undo().catch(() => undefined)
+        logger.error({ err }, 'start failed')
+        throw err
+      }
+    })()
+    return starting
+  }
+
+  return {
+    dataDir: layout.root,
+    api,
+    get peerId() {
+      return mustRun().host.peerId.toString()
+    },
+    get endpoint() {
+      return mustRun().endpoint
+    },
+    get uiUrl() {
+      const { endpoint } = mustRun()
+      return `${endpoint.url}/#token=${endpoint.token}`
+    },
+    status,
+    start,
+    stop,
+  }
+}

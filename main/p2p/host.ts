@@ -1,0 +1,43 @@
+/**
+ * The libp2p host: TCP, Noise encryption, Yamux multiplexing, identify and ping.
+ * Created stopped; the node starts and stops it as part of its own lifecycle.
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify, type Identify } from '@libp2p/identify'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import { ping, type Ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+import { GridNodeError } from '../../shared/errors.ts'
+
+export type GridHost = Libp2p<{ identify: Identify; ping: Ping }>
+
+export interface HostInit {
+  privateKey: PrivateKey
+  listen: string[]
+}
+
+function checkListenAddrs(listen: string[]): void {
+  for (const addr of listen) {
+    try {
+      multiaddr(addr)
+    } catch (err) {
+      throw new GridNodeError('INVALID_MULTIADDR', `"${addr}" is not a valid listen multiaddr.`, { cause: err })
+    }
+  }
+}
+
+export async function createHost({ privateKey, listen }: HostInit): Promise<GridHost> {
+  checkListenAddrs(listen)
+  return createLibp2p({
+    start: false,
+    privateKey,
+    addresses: { listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify(), ping: ping() },
+  })
+}

@@ -1,0 +1,8 @@
+/**
+ * The database's schema version and the names of its sublevels. Bump the version with a
+ * migration whenever a persisted record changes shape; a node refuses a database newer than itself.
+ */
+export const SCHEMA_VERSION = 1
+
+/** One sublevel per concern; later features add theirs here. */
+export type SublevelName = 'meta' | 'peers'
