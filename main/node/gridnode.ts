@@ -146,6 +146,8 @@ export function createGridNode(init: GridNodeInit): GridNode {
     handlers,
     subscribe: (listener) => {
       eventListeners.add(listener)
+      // Every subscription starts from the current state, so no client has to read it first.
+      if (running !== undefined) listener({ type: 'status', data: status() })
       return () => eventListeners.delete(listener)
     },
     logger: componentLogger(logger, 'api'),

@@ -52,7 +52,10 @@ export function isMethodName(value: string): value is MethodName {
   return Object.hasOwn(methods, value)
 }
 
-/** Events the node pushes to subscribers, so no UI has to poll. */
+/**
+ * Events the node pushes to subscribers, so no UI has to poll. Every subscription starts with a
+ * `status` event carrying the current state, then one per change.
+ */
 export const ApiEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), data: StatusSchema }),
 ])

@@ -129,14 +129,13 @@ export async function startNode({ name, dataDir, args = [] }: StartNodeOptions):
     async waitForStatus(predicate, what, timeoutMs = WAIT_TIMEOUT_MS) {
       const abort = new AbortController()
       const bound = timeout<Status>(timeoutMs, `${name}: timed out waiting for ${what}`)
+      // The stream opens with the current status, then carries every change.
       const matched = new Promise<Status>((resolve, reject) => {
         client
           .subscribe((event) => {
             if (event.type === 'status' && predicate(event.data)) resolve(event.data)
           }, abort.signal)
           .catch(reject)
-        // Subscribe first, then read: a change between the two cannot be missed.
-        client.status({}).then((current) => predicate(current) && resolve(current), reject)
       })
       try {
         return await Promise.race([matched, bound.promise])

@@ -1,0 +1,22 @@
+/** Shared output of the benchmarks: one JSON object with --json, else an indented readable dump. */
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN
+}
+
+const round = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toFixed(3)) : value)
+
+export function printFigures(json: boolean, figures: Record<string, unknown>): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(figures, round) + '\n')
+    return
+  }
+  process.stdout.write(JSON.stringify(figures, round, 2).replace(/[{}",]/g, '').replace(/\n\s*\n/g, '\n') + '\n')
+}
