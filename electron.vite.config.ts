@@ -18,6 +18,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // Sandboxed preloads can require nothing but 'electron': bundle shared/ and its deps in.
+      externalizeDeps: false,
       // Sandboxed preloads cannot load ES modules.
       rollupOptions: {
         input: { index: resolve(root, 'main/app/preload.ts') },
