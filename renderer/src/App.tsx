@@ -1,0 +1,79 @@
+import { AppShell, Box, Burger, Group, Loader, Stack, Text } from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import type { ApiClient } from '../../shared/api/client.ts'
+import { ConnectionBadge } from './components/ConnectionBadge.tsx'
+import { DisconnectedBanner } from './components/DisconnectedBanner.tsx'
+import { Logo } from './components/Logo.tsx'
+import { Navigation } from './components/Navigation.tsx'
+import { useNodeStatus, type NodeStatusState } from './hooks/useNodeStatus.ts'
+import { useRoute } from './hooks/useRoute.ts'
+import type { Route } from './routes.ts'
+import { FoldersView } from './views/FoldersView.tsx'
+import { HealthView } from './views/HealthView.tsx'
+import { NodeView } from './views/NodeView.tsx'
+import { VoView } from './views/VoView.tsx'
+
+export function App({ client }: { client: ApiClient }) {
+  const live = useNodeStatus(client)
+  const route = useRoute()
+  const [navOpen, nav] = useDisclosure(false)
+  // Set once an attempt has failed; null while connected or while the first attempt is under way.
+  const lostBecause = live.connected ? null : live.error
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="xl">
+      <AppShell.Header>
+        <Group h="100%" px="lg" justify="space-between">
+          <Group gap="sm">
+            <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Logo />
+            <Text fw={700} size="lg">
+              GridNode
+            </Text>
+          </Group>
+          <ConnectionBadge connected={live.connected} />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm">
+        <AppShell.Section grow>
+          <Navigation current={route} onNavigate={nav.close} />
+        </AppShell.Section>
+        {live.status !== null && (
+          <AppShell.Section px="sm" pb="xs">
+            <Text size="xs" c="dimmed">
+              GridNode {live.status.node.version}
+            </Text>
+          </AppShell.Section>
+        )}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Stack gap="lg" maw={1100}>
+          {lostBecause !== null && <DisconnectedBanner error={lostBecause} />}
+          {/* Dimmed while disconnected: what is shown is the last known state, not live. */}
+          <Box style={{ opacity: lostBecause === null ? 1 : 0.6, transition: 'opacity 200ms' }}>
+            <Page route={route} live={live} client={client} />
+          </Box>
+        </Stack>
+      </AppShell.Main>
+    </AppShell>
+  )
+}
+
+function Page({ route, live, client }: { route: Route; live: NodeStatusState; client: ApiClient }) {
+  switch (route) {
+    case 'node':
+      if (live.status !== null) return <NodeView status={live.status} client={client} />
+      return (
+        <Group gap="sm" c="dimmed" mt="xl">
+          <Loader size="sm" />
+          <Text>Waiting for your node…</Text>
+        </Group>
+      )
+    case 'vo':
+      return <VoView />
+    case 'folders':
+      return <FoldersView />
+    case 'health':
+      return <HealthView />
+  }
+}
