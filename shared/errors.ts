@@ -31,6 +31,7 @@ export const ERROR_KINDS = {
   IDENTITY_CORRUPT: { http: 500, exit: 1 },
   BAD_RESPONSE: { http: 502, exit: 1 },
   TIMEOUT: { http: 504, exit: 1 },
+  NO_ESTIMATE: { http: 409, exit: 1 },
   INTERNAL: { http: 500, exit: 1 },
 } as const satisfies Record<string, ErrorKind>
 

@@ -1,6 +1,7 @@
 /**
  * The HTTP adapter of the API: `POST /api/<method>` (JSON in, envelope out), `GET /api/events`
- * (server-sent events), and the UI bundle on every other GET. API routes need the bearer token;
+ * (server-sent events), `GET /metrics` (Prometheus text), and the UI bundle on every other GET.
+ * API and metrics need the bearer token;
  * on a loopback address the Host header must name this server, which defeats DNS rebinding.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
@@ -27,8 +28,12 @@ export interface HttpApiServerInit {
 
 export interface HttpApiServerComponents {
   service: ApiService
+  /** Prometheus text exposition served at /metrics (token required, like the API). */
+  metrics: { contentType: string; render(): Promise<string> }
   logger: Logger
 }
+
+export const METRICS_PATH = '/metrics'
 
 export interface HttpApiServer {
   /** Listens and resolves with the base URL. */
@@ -70,7 +75,7 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.')
 }
 
-export function createHttpApiServer({ service, logger }: HttpApiServerComponents, init: HttpApiServerInit): HttpApiServer {
+export function createHttpApiServer({ service, metrics, logger }: HttpApiServerComponents, init: HttpApiServerInit): HttpApiServer {
   const token = randomBytes(32).toString('base64url')
   const expected = Buffer.from(`Bearer ${token}`)
   const openStreams = new Set<ServerResponse>()
@@ -102,6 +107,16 @@ export function createHttpApiServer({ service, logger }: HttpApiServerComponents
       return
     }
     const { pathname } = new URL(req.url ?? '/', 'http://localhost')
+    if (pathname === METRICS_PATH) {
+      if (!authorized(req)) {
+        sendError(res, 'UNAUTHORIZED', 'Missing or wrong API token: scrape /metrics with the bearer token from api.json.')
+        return
+      }
+      const body = await metrics.render()
+      res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' })
+      res.end(body)
+      return
+    }
     if (pathname.startsWith(API_PATH)) {
       if (!authorized(req)) {
         sendError(res, 'UNAUTHORIZED', 'Missing or wrong API token: use the token from the data folder\'s api.json.')

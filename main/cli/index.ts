@@ -6,6 +6,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings'
 import { toGridNodeError } from '../../shared/errors.ts'
 import { VERSION } from '../node/version.ts'
 import { connectCommand } from './commands/connect.ts'
+import { healthCommand, scalabilityCommand } from './commands/health.ts'
 import { peersCommand, statusCommand } from './commands/node-info.ts'
 import { startCommand } from './commands/start.ts'
 import { stopCommand } from './commands/stop.ts'
@@ -18,6 +19,8 @@ const program = new Command('gridnode')
   .addCommand(statusCommand())
   .addCommand(peersCommand())
   .addCommand(connectCommand())
+  .addCommand(healthCommand())
+  .addCommand(scalabilityCommand())
   .addCommand(stopCommand())
 
 for (const command of program.commands) command.exitOverride()

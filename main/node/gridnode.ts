@@ -14,10 +14,12 @@ import { GridNodeError } from '../../shared/errors.ts'
 import { removeApiFile, writeApiFile } from '../api/api-file.ts'
 import { createHttpApiServer, type HttpApiServer } from '../api/http-server.ts'
 import { createApiService, type ApiHandlers, type ApiService, type EventListener } from '../api/service.ts'
+import { createNodeHealth, type NodeHealth } from '../health/node-health.ts'
 import { componentLogger, createLogger, type Logger } from '../log/logger.ts'
 import { createHost, type GridHost } from '../p2p/host.ts'
 import { loadOrCreateIdentity } from '../p2p/identity.ts'
 import { createPeerTracker, type PeerTracker } from '../p2p/peer-tracker.ts'
+import { createTrafficCounter } from '../p2p/traffic.ts'
 import { openStore, type Store } from '../store/store.ts'
 import { DIAL_TIMEOUT_MS, PING_INTERVAL_MS, PING_TIMEOUT_MS, STATUS_COALESCE_MS, STOP_STEP_TIMEOUT_MS } from './constants.ts'
 import { dataDirLayout, ensureDataDir } from './data-dir.ts'
@@ -28,6 +30,7 @@ interface Running {
   store: Store
   host: GridHost
   peers: PeerTracker
+  health: NodeHealth
   http: HttpApiServer
   endpoint: HttpEndpoint
   startedAt: Date
@@ -73,7 +76,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
   }
 
   const status = (): Status => {
-    const { host, peers, startedAt } = mustRun()
+    const { host, peers, health, startedAt } = mustRun()
     return {
       node: {
         peerId: host.peerId.toString(),
@@ -84,6 +87,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
         startedAt: startedAt.toISOString(),
       },
       peers: peers.peers(),
+      scalability: health.scalability(),
     }
   }
 
@@ -107,6 +111,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
       logger.info('stopping')
       running = undefined
       clearTimeout(statusTimer)
+      current.health.stop()
       current.peers.stop()
       await bounded(logger, 'api', () => current.http.stop())
       await bounded(logger, 'api.json', () => removeApiFile(layout.apiFile, process.pid))
@@ -135,6 +140,12 @@ export function createGridNode(init: GridNodeInit): GridNode {
       if (peer === undefined) throw new GridNodeError('DIAL_FAILED', `The connection to ${target} closed right after it opened.`)
       return peer
     },
+    health: async ({ resolution, since }) => {
+      const { health } = mustRun()
+      return { resolution, samples: health.history(resolution, since), scalability: health.scalability() }
+    },
+    scalability: async () => mustRun().health.scalability(),
+    whatIf: async (question) => mustRun().health.whatIf(question),
     stop: async () => {
       // Answer first, then stop: the caller learns its request was taken.
       setImmediate(init.onStopRequested ?? (() => void stop()))
@@ -163,19 +174,26 @@ export function createGridNode(init: GridNodeInit): GridNode {
         cleanup.push(() => store.close())
         const privateKey = await loadOrCreateIdentity(layout.identityKey)
         logger = logger.child({ node: peerIdFromString(privateKey.publicKey.toString()).toString().slice(-8) })
-        const host = await createHost({ privateKey, listen: init.listen })
+        const traffic = createTrafficCounter()
+        const host = await createHost({ privateKey, listen: init.listen, metrics: traffic.metrics })
         await host.start()
         cleanup.push(async () => host.stop())
         const peers = createPeerTracker({ host, logger: componentLogger(logger, 'p2p') }, { pingIntervalMs: PING_INTERVAL_MS, pingTimeoutMs: PING_TIMEOUT_MS })
+        const health = createNodeHealth(
+          { takeTraffic: () => traffic.take(), peerCount: () => peers.peers().length, locks: [store.commitLock], logger: componentLogger(logger, 'health') },
+          { dataDir: layout.root, storeFolders: [layout.database, layout.contributedStore], version: VERSION, peerId: host.peerId.toString() },
+        )
         const http = createHttpApiServer(
-          { service: api, logger: componentLogger(logger, 'api') },
+          { service: api, metrics: health.metrics, logger: componentLogger(logger, 'api') },
           { host: init.api.host, port: init.api.port, ...(init.uiDir !== undefined && existsSync(init.uiDir) ? { uiDir: init.uiDir } : {}) },
         )
         const url = await http.start()
         cleanup.push(() => http.stop())
-        running = { store, host, peers, http, endpoint: { url, token: http.token }, startedAt: new Date() }
+        running = { store, host, peers, health, http, endpoint: { url, token: http.token }, startedAt: new Date() }
         peers.onChange(statusChanged)
         peers.start()
+        health.onSample((sample) => emit({ type: 'health', data: sample }))
+        health.start()
         await writeApiFile(layout.apiFile, { url, token: http.token, pid: process.pid, peerId: host.peerId.toString(), version: VERSION })
         logger.info({ listen: status().node.listen, api: url }, 'started')
       } catch (err) {

@@ -5,7 +5,7 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify, type Identify } from '@libp2p/identify'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, Metrics, PrivateKey } from '@libp2p/interface'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -17,6 +17,8 @@ export type GridHost = Libp2p<{ identify: Identify; ping: Ping }>
 export interface HostInit {
   privateKey: PrivateKey
   listen: string[]
+  /** libp2p's metrics component (the node counts its traffic through it). */
+  metrics: (components: never) => Metrics
 }
 
 function checkListenAddrs(listen: string[]): void {
@@ -29,7 +31,7 @@ function checkListenAddrs(listen: string[]): void {
   }
 }
 
-export async function createHost({ privateKey, listen }: HostInit): Promise<GridHost> {
+export async function createHost({ privateKey, listen, metrics }: HostInit): Promise<GridHost> {
   checkListenAddrs(listen)
   return createLibp2p({
     start: false,
@@ -39,5 +41,6 @@ export async function createHost({ privateKey, listen }: HostInit): Promise<Grid
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     services: { identify: identify(), ping: ping() },
+    metrics,
   })
 }

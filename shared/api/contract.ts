@@ -3,6 +3,7 @@
  * event the node pushes. HTTP, Electron IPC and the CLI all serve or call exactly this.
  */
 import { z } from 'zod'
+import { HealthHistorySchema, HealthResolutionSchema, HealthSampleSchema, ScalabilitySchema, WhatIfInputSchema, WhatIfSchema } from './health-schemas.ts'
 import { MultiaddrInputSchema, PeerSchema, StatusSchema } from './schemas.ts'
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -34,6 +35,27 @@ export const methods = {
     output: PeerSchema,
     summary: 'Dial a peer by multiaddr and report it once connected.',
   }),
+  health: method({
+    input: z
+      .object({
+        resolution: HealthResolutionSchema.default('second'),
+        /** Only samples after this time (ms since the epoch), to fetch just what is new. */
+        since: z.number().nonnegative().optional(),
+      })
+      .strict(),
+    output: HealthHistorySchema,
+    summary: "This node's health samples over time and its scalability estimate.",
+  }),
+  scalability: method({
+    input: NoInput,
+    output: ScalabilitySchema,
+    summary: 'CPU scalability (Amdahl p) estimated from contention, with its evidence and bounds.',
+  }),
+  whatIf: method({
+    input: WhatIfInputSchema,
+    output: WhatIfSchema,
+    summary: 'Predicted speedup and throughput for other core and client counts.',
+  }),
   stop: method({
     input: NoInput,
     output: z.object({ stopping: z.literal(true) }),
@@ -54,9 +76,11 @@ export function isMethodName(value: string): value is MethodName {
 
 /**
  * Events the node pushes to subscribers, so no UI has to poll. Every subscription starts with a
- * `status` event carrying the current state, then one per change.
+ * `status` event carrying the current state, then one per change, and a `health` event a second.
  */
 export const ApiEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), data: StatusSchema }),
+  /** One health sample a second. */
+  z.object({ type: z.literal('health'), data: HealthSampleSchema }),
 ])
 export type ApiEvent = z.infer<typeof ApiEventSchema>

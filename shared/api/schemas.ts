@@ -3,6 +3,7 @@
  * (`gridnode status --json`): later features add fields, never rename these.
  */
 import { z } from 'zod'
+import { ScalabilitySchema } from './health-schemas.ts'
 
 export const PeerSchema = z.object({
   peerId: z.string(),
@@ -28,6 +29,8 @@ export type NodeInfo = z.infer<typeof NodeInfoSchema>
 export const StatusSchema = z.object({
   node: NodeInfoSchema,
   peers: z.array(PeerSchema),
+  /** CPU scalability estimated from contention (issue 6). */
+  scalability: ScalabilitySchema,
 })
 export type Status = z.infer<typeof StatusSchema>
 

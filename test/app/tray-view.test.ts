@@ -2,14 +2,15 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { peersLabel, shortPeerId, trayView } from '../../main/app/tray-view.ts'
 import type { Status } from '../../shared/api/schemas.ts'
+import { statusFixture } from '../harness/fixtures.ts'
 
 const peerId = '12D3KooWGzh2KpDw3m1bTCqmDoVhwzYwoz5Y1AVTmV2mJ3w3bHSz'
 
 function status(peerCount: number): Status {
-  return {
-    node: { peerId, version: '0.1.0', uptimeSec: 1, listen: [], dataDir: '/d', startedAt: new Date(0).toISOString() },
-    peers: Array.from({ length: peerCount }, (_, i) => ({ peerId: `peer${i}`, addrs: [], latencyMs: null })),
-  }
+  return statusFixture(
+    peerId,
+    Array.from({ length: peerCount }, (_, i) => ({ peerId: `peer${i}`, addrs: [], latencyMs: null })),
+  )
 }
 
 test('peer ids are shortened to their start and end', () => {

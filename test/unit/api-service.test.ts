@@ -2,20 +2,19 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createApiClient, type ApiTransport } from '../../shared/api/client.ts'
 import { GridNodeError } from '../../shared/errors.ts'
-import { createApiService, type ApiHandlers } from '../../main/api/service.ts'
+import { createApiService } from '../../main/api/service.ts'
 import { createLogger } from '../../main/log/logger.ts'
+import { fixtureHandlers } from '../harness/fixtures.ts'
 
 const peer = { peerId: '12D3KooWpeer', addrs: ['/ip4/127.0.0.1/tcp/1'], latencyMs: 3 }
-const handlers: ApiHandlers = {
-  status: async () => ({ node: { peerId: 'me', version: '0.1.0', uptimeSec: 1, listen: [], dataDir: '/d', startedAt: new Date(0).toISOString() }, peers: [] }),
+const handlers = fixtureHandlers({
   peers: async () => [peer],
   connect: async ({ multiaddr }) => {
     if (multiaddr === '/unreachable') throw new GridNodeError('DIAL_FAILED', 'no route')
     if (multiaddr === '/bug') throw new TypeError('boom')
     return peer
   },
-  stop: async () => ({ stopping: true }),
-}
+})
 const service = createApiService({ handlers, subscribe: () => () => undefined, logger: createLogger({ level: 'silent' }) })
 
 test('calls are validated against the contract before any handler runs', async () => {

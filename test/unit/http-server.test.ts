@@ -9,21 +9,17 @@ import type { ApiEvent } from '../../shared/api/contract.ts'
 import { createApiClient } from '../../shared/api/client.ts'
 import { createHttpTransport } from '../../shared/api/http-transport.ts'
 import { createHttpApiServer } from '../../main/api/http-server.ts'
-import { createApiService, type ApiHandlers, type EventListener } from '../../main/api/service.ts'
+import { createApiService, type EventListener } from '../../main/api/service.ts'
 import { createLogger } from '../../main/log/logger.ts'
+import { fixtureHandlers, statusFixture } from '../harness/fixtures.ts'
 
-const status = { node: { peerId: 'me', version: '0.1.0', uptimeSec: 0, listen: [], dataDir: '/d', startedAt: new Date(0).toISOString() }, peers: [] }
+const status = statusFixture()
 
 async function serve(t: TestContext, uiDir?: string) {
   const listeners = new Set<EventListener>()
   let subscribed: () => void = () => undefined
   const firstSubscriber = new Promise<void>((resolve) => (subscribed = resolve))
-  const handlers: ApiHandlers = {
-    status: async () => status,
-    peers: async () => [],
-    connect: async () => ({ peerId: 'p', addrs: [], latencyMs: null }),
-    stop: async () => ({ stopping: true }),
-  }
+  const handlers = fixtureHandlers({ status: async () => status })
   const service = createApiService({
     handlers,
     subscribe: (listener) => {
@@ -33,7 +29,8 @@ async function serve(t: TestContext, uiDir?: string) {
     },
     logger: createLogger({ level: 'silent' }),
   })
-  const server = createHttpApiServer({ service, logger: createLogger({ level: 'silent' }) }, { host: '127.0.0.1', port: 0, ...(uiDir ? { uiDir } : {}) })
+  const metrics = { contentType: 'text/plain; version=0.0.4', render: async () => '# HELP up Test.\n# TYPE up gauge\nup 1\n' }
+  const server = createHttpApiServer({ service, metrics, logger: createLogger({ level: 'silent' }) }, { host: '127.0.0.1', port: 0, ...(uiDir ? { uiDir } : {}) })
   const url = await server.start()
   t.after(() => server.stop())
   return { url, token: server.token, emit: (event: ApiEvent) => listeners.forEach((listener) => listener(event)), firstSubscriber }

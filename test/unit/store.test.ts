@@ -50,3 +50,21 @@ test('a database written by a newer GridNode is refused and left untouched', asy
   assert.equal(await check.sublevel<string, unknown>('meta', { valueEncoding: 'json' }).get('schemaVersion'), SCHEMA_VERSION + 1)
   await check.close()
 })
+
+test('commits are atomic and serialised through the instrumented commit lock', async () => {
+  const store = await openStore(await tempDb())
+  const before = store.commitLock.stats().acquisitions
+  await Promise.all(
+    Array.from({ length: 5 }, (_, i) =>
+      store.commit([
+        { type: 'put', sublevel: 'peers', key: `p${i}`, value: i },
+        { type: 'del', sublevel: 'peers', key: `gone${i}` },
+      ]),
+    ),
+  )
+  const stats = store.commitLock.stats()
+  assert.equal(stats.acquisitions - before, 5)
+  assert.ok(stats.maxWaiters >= 1, 'concurrent commits queued for the lock')
+  assert.deepEqual(await store.sublevel('peers').values().all(), [0, 1, 2, 3, 4])
+  await store.close()
+})

@@ -1,0 +1,30 @@
+/**
+ * Values for in-process tests of the API's adapters, built by the real code where it exists: the
+ * scalability of a node that has seen no contention comes from the real monitor.
+ */
+import type { Status } from '../../shared/api/schemas.ts'
+import type { ApiHandlers } from '../../main/api/service.ts'
+import { createScalabilityMonitor } from '../../main/health/scalability-monitor.ts'
+
+export function statusFixture(peerId = 'me', peers: Status['peers'] = []): Status {
+  return {
+    node: { peerId, version: '0.1.0', uptimeSec: 1, listen: [], dataDir: '/d', startedAt: new Date(0).toISOString() },
+    peers,
+    scalability: createScalabilityMonitor([]).snapshot(),
+  }
+}
+
+/** Handlers answering from fixtures; a test overrides the ones it is about. */
+export function fixtureHandlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
+  const monitor = createScalabilityMonitor([])
+  return {
+    status: async () => statusFixture(),
+    peers: async () => [],
+    connect: async () => ({ peerId: 'p', addrs: [], latencyMs: null }),
+    health: async ({ resolution }) => ({ resolution, samples: [], scalability: monitor.snapshot() }),
+    scalability: async () => monitor.snapshot(),
+    whatIf: async (question) => monitor.whatIf(question),
+    stop: async () => ({ stopping: true }),
+    ...overrides,
+  }
+}
