@@ -22,6 +22,7 @@ import { emptyCounters } from '../main/health/contention-meter.ts'
 import { createScalabilityEstimator, sequentialWindow, type ScalabilityEstimate } from '../main/health/estimator.ts'
 import { InstrumentedLock } from '../main/health/instrumented-lock.ts'
 import { exponential, seededRandom } from '../main/health/simulator.ts'
+import { estimateRow } from '../scripts/figures.ts'
 
 /** Issue 6's goals for the bench. */
 const GOAL = { upToP: 0.6, maxError: 0.05, maxOverhead: 0.02 }
@@ -322,21 +323,5 @@ export default async function scalability(args: string[]): Promise<void> {
 }
 
 function row(injected: number, estimate: ScalabilityEstimate, throughputOn: number, throughputOff: number, utilisation: { spans: number; workers: number; processCpu: number }) {
-  const error = (p: number | null): number | null => (p === null ? null : p - injected)
-  return {
-    injected,
-    estimated: estimate.p,
-    error: error(estimate.p),
-    method: estimate.method,
-    samples: estimate.samples,
-    spread: estimate.spread,
-    paper: estimate.paper.p,
-    paperError: error(estimate.paper.p),
-    corrected: estimate.corrected.p,
-    correctedError: error(estimate.corrected.p),
-    windows: estimate.evidence.windows,
-    throughputOn,
-    throughputOff,
-    utilisation,
-  }
+  return { ...estimateRow(injected, estimate), windows: estimate.evidence.windows, throughputOn, throughputOff, utilisation }
 }

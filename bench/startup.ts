@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { readFile, rm } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { newDataDir, spawnNode } from '../test/harness/node-process.ts'
-import { median, printFigures } from './figures.ts'
+import { median, printFigures } from '../scripts/figures.ts'
 
 interface ProcSample {
   cpuSeconds: number

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util'
 import { simulate, whatIf } from '../main/health/simulator.ts'
+import { estimateRow } from '../scripts/figures.ts'
 
 /** Issue 6's goals for the simulator. */
 const PAPER_GOAL = { upToP: 0.6, maxError: 0.02 }
@@ -74,23 +75,7 @@ export default async function scalability(args: string[]): Promise<void> {
   const started = performance.now()
   const rows = numbers(values.p).map((injected) => {
     const { estimate, throughput, utilisation, kinds } = simulate({ cpus, clients, p: injected, demandMs, thinkMs, windows: Number(values.windows), seed })
-    const error = (p: number | null): number | null => (p === null ? null : p - injected)
-    return {
-      injected,
-      estimated: estimate.p,
-      error: error(estimate.p),
-      method: estimate.method,
-      samples: estimate.samples,
-      spread: estimate.spread,
-      paper: estimate.paper.p,
-      paperError: error(estimate.paper.p),
-      paperSamples: estimate.paper.samples,
-      corrected: estimate.corrected.p,
-      correctedError: error(estimate.corrected.p),
-      throughput,
-      utilisation,
-      windows: kinds,
-    }
+    return { ...estimateRow(injected, estimate), throughput, utilisation, windows: kinds }
   })
   const paperErrors = rows.filter((r) => r.injected <= PAPER_GOAL.upToP + 1e-9).map((r) => r.paperError ?? Infinity)
   const recommendedErrors = rows.filter((r) => r.injected <= RECOMMENDED_GOAL.upToP + 1e-9).map((r) => r.error ?? Infinity)

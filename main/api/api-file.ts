@@ -45,7 +45,8 @@ async function readApiFileRaw(path: string): Promise<ApiFile | undefined> {
   return result.success ? result.data : undefined
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists (EPERM: it does, but belongs to someone else). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -57,7 +58,7 @@ function isAlive(pid: number): boolean {
 /** The API of the node running on `dataDir`; NODE_NOT_RUNNING when there is none. */
 export async function readApiFile(path: string, dataDir: string): Promise<ApiFile> {
   const content = await readApiFileRaw(path)
-  if (content === undefined || !isAlive(content.pid)) {
+  if (content === undefined || !isProcessAlive(content.pid)) {
     throw new GridNodeError('NODE_NOT_RUNNING', `No GridNode is running on the data folder ${dataDir}; start one with \`gridnode start\`.`)
   }
   return content

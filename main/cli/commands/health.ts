@@ -1,10 +1,6 @@
 /** `gridnode health` and `gridnode scalability`: the node's latest health sample and its p estimate. */
-import { Command } from '@commander-js/extra-typings'
 import type { HealthSample, Scalability } from '../../../shared/api/health-schemas.ts'
-import { resolveDataDir } from '../../node/options.ts'
-import { connectToNode } from '../api-client.ts'
-import { printJson } from '../format.ts'
-import { dataOption, jsonOption } from '../options.ts'
+import { queryCommand } from '../query-command.ts'
 
 const percent = (share: number): string => `${(100 * share).toFixed(1)} %`
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`
@@ -40,26 +36,20 @@ export function formatHealth(sample: HealthSample): string {
 }
 
 export const scalabilityCommand = () =>
-  new Command('scalability')
-    .description("the node's CPU scalability (Amdahl p) estimated from contention, with its evidence")
-    .addOption(dataOption())
-    .addOption(jsonOption())
-    .action(async (options) => {
-      const { client } = await connectToNode(resolveDataDir(options.data))
-      const scalability = await client.scalability({})
-      if (options.json === true) printJson(scalability)
-      else process.stdout.write(formatScalability(scalability))
-    })
+  queryCommand(
+    'scalability',
+    "the node's CPU scalability (Amdahl p) estimated from contention, with its evidence",
+    (client) => client.scalability({}),
+    formatScalability,
+  )
 
 export const healthCommand = () =>
-  new Command('health')
-    .description("the node's latest health sample (CPU, memory, event loop, disk, network, peers)")
-    .addOption(dataOption())
-    .addOption(jsonOption())
-    .action(async (options) => {
-      const { client } = await connectToNode(resolveDataDir(options.data))
+  queryCommand(
+    'health',
+    "the node's latest health sample (CPU, memory, event loop, disk, network, peers)",
+    async (client) => {
       const { samples, scalability } = await client.health({ resolution: 'second' })
-      const latest = samples.at(-1)
-      if (options.json === true) printJson({ latest: latest ?? null, scalability })
-      else process.stdout.write(latest === undefined ? 'No health sample yet (the first comes a second after start).\n' : formatHealth(latest))
-    })
+      return { latest: samples.at(-1) ?? null, scalability }
+    },
+    ({ latest }) => (latest === null ? 'No health sample yet (the first comes a second after start).\n' : formatHealth(latest)),
+  )

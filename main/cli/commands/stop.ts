@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Command } from '@commander-js/extra-typings'
 import { GridNodeError } from '../../../shared/errors.ts'
+import { isProcessAlive } from '../../api/api-file.ts'
 import { resolveDataDir } from '../../node/options.ts'
 import { connectToNode } from '../api-client.ts'
 import { dataOption } from '../options.ts'
@@ -9,15 +10,6 @@ import { dataOption } from '../options.ts'
 const STOP_WAIT_MS = 10_000
 /** Another process's exit cannot be awaited as an event; checking its pid this often is cheap. */
 const PID_CHECK_MS = 50
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 export const stopCommand = () =>
   new Command('stop')
@@ -27,7 +19,7 @@ export const stopCommand = () =>
       const { client, apiFile } = await connectToNode(resolveDataDir(options.data))
       await client.stop({})
       const deadline = Date.now() + STOP_WAIT_MS
-      while (alive(apiFile.pid)) {
+      while (isProcessAlive(apiFile.pid)) {
         if (Date.now() > deadline) throw new GridNodeError('TIMEOUT', `The node (pid ${apiFile.pid}) did not stop within ${STOP_WAIT_MS / 1000} s.`)
         await sleep(PID_CHECK_MS)
       }

@@ -1,4 +1,5 @@
-/** Shared output of the benchmarks: one JSON object with --json, else an indented readable dump. */
+/** Shared figures of the benchmarks and simulations: one JSON object with --json, else an indented readable dump. */
+import type { ScalabilityEstimate } from '../main/health/estimator.ts'
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -19,4 +20,22 @@ export function printFigures(json: boolean, figures: Record<string, unknown>): v
     return
   }
   process.stdout.write(JSON.stringify(figures, round, 2).replace(/[{}",]/g, '').replace(/\n\s*\n/g, '\n') + '\n')
+}
+
+/** How an estimate of p compares with the p injected into a workload or a simulation. */
+export function estimateRow(injected: number, estimate: ScalabilityEstimate) {
+  const error = (p: number | null): number | null => (p === null ? null : p - injected)
+  return {
+    injected,
+    estimated: estimate.p,
+    error: error(estimate.p),
+    method: estimate.method,
+    samples: estimate.samples,
+    spread: estimate.spread,
+    paper: estimate.paper.p,
+    paperError: error(estimate.paper.p),
+    paperSamples: estimate.paper.samples,
+    corrected: estimate.corrected.p,
+    correctedError: error(estimate.corrected.p),
+  }
 }
