@@ -4,7 +4,7 @@
  * never ipcRenderer, never an IPC event object (its `sender` is ipcRenderer).
  */
 import { IPC_EVENT_CHANNEL, ipcChannel, type GridNodeBridge } from '../../shared/api/bridge.ts'
-import type { MethodName } from '../../shared/api/contract.ts'
+import type { MethodName } from '../../shared/api/method-names.ts'
 
 export interface IpcPort {
   invoke(channel: string, input: unknown): Promise<unknown>

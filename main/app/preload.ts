@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { BRIDGE_GLOBAL } from '../../shared/api/bridge.ts'
-import { METHOD_NAMES } from '../../shared/api/contract.ts'
+import { METHOD_NAMES } from '../../shared/api/method-names.ts'
 import { createBridge } from './bridge.ts'
 
 const bridge = createBridge(METHOD_NAMES, {

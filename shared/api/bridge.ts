@@ -3,7 +3,7 @@
  * contract method plus an event subscription, nothing else (no raw IPC reaches the page).
  */
 import type { ApiTransport } from './client.ts'
-import type { MethodName } from './contract.ts'
+import type { MethodName } from './method-names.ts'
 
 export const BRIDGE_GLOBAL = 'gridnode'
 /** IPC channel of one API method; the main process handles exactly these. */

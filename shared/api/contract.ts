@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { HealthHistorySchema, HealthResolutionSchema, HealthSampleSchema, ScalabilitySchema, WhatIfInputSchema, WhatIfSchema } from './health-schemas.ts'
+import type { MethodName } from './method-names.ts'
 import { MultiaddrInputSchema, PeerSchema, StatusSchema } from './schemas.ts'
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -61,14 +62,12 @@ export const methods = {
     output: z.object({ stopping: z.literal(true) }),
     summary: 'Stop the node (libp2p, database, API) and end its process.',
   }),
-} as const
+} as const satisfies Record<MethodName, MethodSpec<z.ZodType, z.ZodType>>
 
 export type Methods = typeof methods
-export type MethodName = keyof Methods
+export { METHOD_NAMES, type MethodName } from './method-names.ts'
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>
 export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>
-
-export const METHOD_NAMES = Object.keys(methods) as MethodName[]
 
 export function isMethodName(value: string): value is MethodName {
   return Object.hasOwn(methods, value)
