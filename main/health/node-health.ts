@@ -40,6 +40,8 @@ export interface NodeHealth {
   scalability(): Scalability
   whatIf(question: WhatIfQuestion): WhatIf
   onSample(listener: (sample: HealthSample) => void): () => void
+  /** Called when the estimate changes in a way people see (p to 3 decimals, method, reason), not on every window. */
+  onEstimateChange(listener: () => void): () => void
   readonly metrics: MetricsExposition
 }
 
@@ -50,6 +52,8 @@ export function createNodeHealth(components: NodeHealthComponents, init: NodeHea
   const cpu = createCpuSampler()
   const disk = createDiskSampler(init.dataDir, init.storeFolders)
   const listeners = new Set<(sample: HealthSample) => void>()
+  const estimateListeners = new Set<() => void>()
+  let shownEstimate = ''
   const traffic = { in: 0, out: 0 }
   let eventLoop: ReturnType<typeof createEventLoopSampler> | undefined
   let timer: NodeJS.Timeout | undefined
@@ -83,6 +87,12 @@ export function createNodeHealth(components: NodeHealthComponents, init: NodeHea
     history.add(reading)
     monitor.observe(reading.at, seconds * 1000, cpuReading.cores, cpuReading.process)
     for (const listener of listeners) listener(reading)
+    const estimate = monitor.snapshot()
+    const shown = `${estimate.method}:${estimate.p?.toFixed(3)}:${estimate.reason}`
+    if (shown !== shownEstimate) {
+      shownEstimate = shown
+      for (const listener of estimateListeners) listener()
+    }
   }
 
   const tick = (): void => {
@@ -115,6 +125,10 @@ export function createNodeHealth(components: NodeHealthComponents, init: NodeHea
     onSample(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    onEstimateChange(listener) {
+      estimateListeners.add(listener)
+      return () => estimateListeners.delete(listener)
     },
     metrics: createMetricsExposition({
       latest: () => history.latest(),

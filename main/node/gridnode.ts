@@ -193,6 +193,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
         peers.onChange(statusChanged)
         peers.start()
         health.onSample((sample) => emit({ type: 'health', data: sample }))
+        health.onEstimateChange(statusChanged)
         health.start()
         await writeApiFile(layout.apiFile, { url, token: http.token, pid: process.pid, peerId: host.peerId.toString(), version: VERSION })
         logger.info({ listen: status().node.listen, api: url }, 'started')

@@ -1,5 +1,6 @@
 import { AppShell, Box, Burger, Group, Loader, Stack, Text } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
+import { lazy, Suspense } from 'react'
 import type { ApiClient } from '../../shared/api/client.ts'
 import { ConnectionBadge } from './components/ConnectionBadge.tsx'
 import { DisconnectedBanner } from './components/DisconnectedBanner.tsx'
@@ -9,9 +10,11 @@ import { useNodeStatus, type NodeStatusState } from './hooks/useNodeStatus.ts'
 import { useRoute } from './hooks/useRoute.ts'
 import type { Route } from './routes.ts'
 import { FoldersView } from './views/FoldersView.tsx'
-import { HealthView } from './views/HealthView.tsx'
 import { NodeView } from './views/NodeView.tsx'
 import { VoView } from './views/VoView.tsx'
+
+// Charts (uPlot) load with the first visit to Health, not with the app.
+const HealthView = lazy(() => import('./views/HealthView.tsx').then((module) => ({ default: module.HealthView })))
 
 export function App({ client }: { client: ApiClient }) {
   const live = useNodeStatus(client)
@@ -74,6 +77,10 @@ function Page({ route, live, client }: { route: Route; live: NodeStatusState; cl
     case 'folders':
       return <FoldersView />
     case 'health':
-      return <HealthView />
+      return (
+        <Suspense fallback={<Loader size="sm" mt="xl" />}>
+          <HealthView client={client} pushedScalability={live.status?.scalability ?? null} />
+        </Suspense>
+      )
   }
 }

@@ -3,5 +3,5 @@ export const RECONNECT_BASE_MS = 1_000
 export const RECONNECT_MAX_MS = 30_000
 /** A connection that lasted this long counts as healthy: the next failure starts from the base delay again. */
 export const RECONNECT_STABLE_MS = 10_000
-/** A status call on loopback answers in milliseconds; one hanging this long means the node is stuck. */
-export const STATUS_TIMEOUT_MS = 10_000
+/** A snapshot call (status, health history) on loopback answers in milliseconds; one hanging this long means the node is stuck. */
+export const SNAPSHOT_TIMEOUT_MS = 10_000

@@ -16,3 +16,39 @@ export function formatLatency(latencyMs: number | null): string {
   // Loopback pings take a fraction of a millisecond; "0 ms" would read as broken.
   return latencyMs < 1 ? '< 1 ms' : `${Math.round(latencyMs)} ms`
 }
+
+const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const
+
+/** "812 B", "4.2 MB", "118 GB": decimal units, three significant digits at most. */
+export function formatBytes(bytes: number): string {
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
+    value /= 1000
+    unit += 1
+  }
+  return `${formatSignificant(value)} ${BYTE_UNITS[unit]}`
+}
+
+/** A 0…1 share as "23%" ("0.4%" below one percent, where rounding to 0 would read as idle). */
+export function formatPercent(share: number): string {
+  const percent = share * 100
+  return percent > 0 && percent < 1 ? `${percent.toFixed(1)}%` : `${Math.round(percent)}%`
+}
+
+/** Milliseconds with the precision they deserve: "0.42 ms", "3.1 ms", "250 ms". */
+export function formatMs(ms: number): string {
+  return `${formatSignificant(ms)} ms`
+}
+
+/** Requests per second, or "unbounded" where the bound is null (no limit from that resource). */
+export function formatRate(perSecond: number | null): string {
+  return perSecond === null ? 'unbounded' : `${formatSignificant(perSecond)} req/s`
+}
+
+/** Up to three significant digits, never in exponent form: 0.42, 3.14, 12.5, 830, 12345. */
+export function formatSignificant(value: number): string {
+  if (value === 0) return '0'
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2
+  return Number(value.toFixed(digits)).toString()
+}

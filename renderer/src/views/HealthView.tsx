@@ -1,13 +1,51 @@
-import { IconActivityHeartbeat } from '@tabler/icons-react'
-import { NotYetAvailable } from '../components/NotYetAvailable.tsx'
+/**
+ * How this node is doing: live charts and headline numbers, its CPU scalability estimated from
+ * contention (issue 6) with a what-if simulator, and, later, its VO's members.
+ */
+import { Card, Group, Loader, Stack, Text } from '@mantine/core'
+import { useCallback, useEffect, useSyncExternalStore } from 'react'
+import type { ApiClient } from '../../../shared/api/client.ts'
+import type { Scalability } from '../../../shared/api/health-schemas.ts'
+import { PageHeader } from '../components/PageHeader.tsx'
+import { HealthCharts } from './health/HealthCharts.tsx'
+import { HealthTiles } from './health/HealthTiles.tsx'
+import { ScalabilityPanel } from './health/ScalabilityPanel.tsx'
+import { useHealthFeed } from './health/useHealthFeed.ts'
+import { VoHealthCard } from './health/VoHealthCard.tsx'
+import { WhatIfForm } from './health/WhatIfForm.tsx'
 
-export function HealthView() {
+/** `pushedScalability` is the estimate in the node's latest status event, if one has arrived. */
+export function HealthView({ client, pushedScalability }: { client: ApiClient; pushedScalability: Scalability | null }) {
+  const feed = useHealthFeed(client)
+  useEffect(() => {
+    if (pushedScalability !== null) feed.store.setScalability(pushedScalability)
+  }, [feed.store, pushedScalability])
+  const scalability = useSyncExternalStore(feed.store.subscribe, feed.store.getScalability)
+  // A number, so this view re-renders when the core count changes, not with every sample.
+  const cores = useSyncExternalStore(
+    feed.store.subscribe,
+    useCallback(() => feed.store.getLatest()?.cpu.cores ?? null, [feed.store]),
+  )
+
   return (
-    <NotYetAvailable
-      title="Health"
-      summary="How this node is doing, and how well it could use more CPU cores."
-      icon={<IconActivityHeartbeat />}
-      details="Here you will see this node's CPU, memory and disk use, its scalability estimated from the moments its resources are contended, and a what-if simulator."
-    />
+    <Stack gap="lg" data-testid="health-view">
+      <PageHeader title="Health" description="How this node is doing, live, and how well it could use more CPU cores." />
+      <HealthTiles store={feed.store} />
+      <HealthCharts feed={feed} />
+      {scalability === null ? (
+        <Card withBorder padding="lg">
+          <Group gap="sm" c="dimmed">
+            <Loader size="sm" />
+            <Text>Waiting for the node&apos;s scalability estimate…</Text>
+          </Group>
+        </Card>
+      ) : (
+        <>
+          <ScalabilityPanel scalability={scalability} cores={cores} />
+          <WhatIfForm client={client} scalability={scalability} />
+        </>
+      )}
+      <VoHealthCard />
+    </Stack>
   )
 }
