@@ -28,7 +28,8 @@ export interface ScalabilityMonitor {
 /** JSON has no Infinity: an unbounded rate travels as null. */
 const finite = (value: number): number | null => (Number.isFinite(value) ? value : null)
 const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString())
-const method = (estimate: MethodEstimate) => ({ ...estimate, updatedAt: iso(estimate.updatedAt) })
+/** Exactly the API's fields: what a node says in-process and over the wire must be the same. */
+const method = ({ p, samples, spread, updatedAt }: MethodEstimate) => ({ p, samples, spread, updatedAt: iso(updatedAt) })
 
 export function createScalabilityMonitor(locks: readonly InstrumentedSemaphore[]): ScalabilityMonitor {
   const estimator = createScalabilityEstimator()

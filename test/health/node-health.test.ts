@@ -8,6 +8,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { ScalabilitySchema } from '../../shared/api/health-schemas.ts'
 import { InstrumentedLock } from '../../main/health/instrumented-lock.ts'
 import { createNodeHealth } from '../../main/health/node-health.ts'
 import { createLogger } from '../../main/log/logger.ts'
@@ -27,7 +28,9 @@ test('a saturated serial section yields an estimate near p = 0 and announces it'
     { takeTraffic: async () => ({ inBytes: 0, outBytes: 0 }), peerCount: () => 0, locks: [lock], logger: createLogger({ level: 'silent' }) },
     { dataDir: await mkdtemp(join(tmpdir(), 'gridnode-health-')), storeFolders: [], version: '0.0.0', peerId: 'test' },
   )
-  assert.equal(health.scalability().reason, 'no-contention-yet')
+  const before = health.scalability()
+  assert.equal(before.reason, 'no-contention-yet')
+  assert.deepEqual(ScalabilitySchema.parse(before), before, 'the in-process value is exactly its wire form')
 
   let running = true
   const announced = new Promise<void>((resolve) => health.onEstimateChange(resolve))
@@ -55,4 +58,5 @@ test('a saturated serial section yields an estimate near p = 0 and announces it'
   assert.ok((estimate.p ?? 1) <= 0.15, `serial work reads p = ${estimate.p}`)
   assert.equal(estimate.speedup.length, 16)
   assert.ok(estimate.evidence.windows.saturated + estimate.evidence.windows.both >= 1)
+  assert.deepEqual(ScalabilitySchema.parse(estimate), estimate)
 })
