@@ -34,6 +34,7 @@ export function formatStatus(status: Status): string {
     ['data', node.dataDir],
     ...node.listen.map((addr, index): [string, string] => [index === 0 ? 'listen' : '', addr]),
     ['peers', String(peers.length)],
+    ['p', status.scalability.p === null ? 'no estimate yet (no contention seen)' : `${status.scalability.p.toFixed(3)} (${status.scalability.method}, ${status.scalability.samples} windows)`],
   ]
   return rows.map(([label, value]) => `  ${label.padEnd(8)} ${value}\n`).join('') + (peers.length > 0 ? '\n' + formatPeers(peers) : '')
 }

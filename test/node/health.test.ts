@@ -73,8 +73,10 @@ test('without contention the node has no estimate and says so everywhere', async
     assert.equal(scalability.samples, 0)
     assert.deepEqual(scalability.speedup, [])
   }
-  const human = await runCli(['scalability', '--data', node.dataDir])
-  assert.match(human.stdout, /no estimate/i)
+  for (const command of ['scalability', 'status']) {
+    const human = await runCli([command, '--data', node.dataDir])
+    assert.match(human.stdout, /no estimate/i, command)
+  }
 
   await assert.rejects(node.client.whatIf({ cpus: [4], clients: [10] }), (err) => err instanceof GridNodeError && err.code === 'NO_ESTIMATE')
   const assumed = await node.client.whatIf({ cpus: [1, 2, 4], clients: [10], p: 0.5, demandMs: 10 })
