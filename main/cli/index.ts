@@ -10,6 +10,7 @@ import { healthCommand, scalabilityCommand } from './commands/health.ts'
 import { peersCommand, statusCommand } from './commands/node-info.ts'
 import { startCommand } from './commands/start.ts'
 import { stopCommand } from './commands/stop.ts'
+import { voCommand } from './commands/vo.ts'
 
 const program = new Command('gridnode')
   .description('GridNode: a desktop grid node. Join a Virtual Organization, contribute CPU and disk, mirror folders.')
@@ -21,9 +22,19 @@ const program = new Command('gridnode')
   .addCommand(connectCommand())
   .addCommand(healthCommand())
   .addCommand(scalabilityCommand())
+  .addCommand(voCommand())
   .addCommand(stopCommand())
 
-for (const command of program.commands) command.exitOverride()
+// Usage errors of subcommands, however deep, must reach the exit-code mapping below.
+interface Overridable {
+  exitOverride(): unknown
+  readonly commands: readonly unknown[]
+}
+const overrideExits = (command: Overridable): void => {
+  command.exitOverride()
+  for (const sub of command.commands) overrideExits(sub as Overridable)
+}
+overrideExits(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -3,8 +3,8 @@
 /** Issue 2: SIGINT/SIGTERM must stop the node within 2 s; this bounds each shutdown step. */
 export const STOP_STEP_TIMEOUT_MS = 1500
 
-/** A peer's latency is refreshed this often; rare enough to keep an idle node's CPU under 1 %. */
-export const PING_INTERVAL_MS = 10_000
+/** Peer latencies are re-read this often (libp2p's connection monitor measures them every 10 s). */
+export const LATENCY_REFRESH_MS = 10_000
 
 /** A ping that takes longer than this counts as failed (the peer may be gone). */
 export const PING_TIMEOUT_MS = 5_000

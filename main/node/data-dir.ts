@@ -9,6 +9,8 @@ import { GridNodeError } from '../../shared/errors.ts'
 export interface DataDirLayout {
   root: string
   identityKey: string
+  /** The VO's root key, kept only by the node that created the VO. */
+  voRootKey: string
   database: string
   contributedStore: string
   apiFile: string
@@ -19,6 +21,7 @@ export function dataDirLayout(root: string): DataDirLayout {
   return {
     root,
     identityKey: join(root, 'identity.key'),
+    voRootKey: join(root, 'vo-root.key'),
     database: join(root, 'db'),
     contributedStore: join(root, 'store'),
     apiFile: join(root, 'api.json'),

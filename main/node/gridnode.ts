@@ -21,7 +21,9 @@ import { loadOrCreateIdentity } from '../p2p/identity.ts'
 import { createPeerTracker, type PeerTracker } from '../p2p/peer-tracker.ts'
 import { createTrafficCounter } from '../p2p/traffic.ts'
 import { openStore, type Store } from '../store/store.ts'
-import { DIAL_TIMEOUT_MS, PING_INTERVAL_MS, PING_TIMEOUT_MS, STATUS_COALESCE_MS, STOP_STEP_TIMEOUT_MS } from './constants.ts'
+import { createVoMembership, type VoMembership } from '../vo/membership.ts'
+import { createVoStore } from '../vo/vo-store.ts'
+import { DIAL_TIMEOUT_MS, LATENCY_REFRESH_MS, PING_TIMEOUT_MS, STATUS_COALESCE_MS, STOP_STEP_TIMEOUT_MS } from './constants.ts'
 import { dataDirLayout, ensureDataDir } from './data-dir.ts'
 import type { GridNode, GridNodeInit } from './types.ts'
 import { VERSION } from './version.ts'
@@ -30,6 +32,7 @@ interface Running {
   store: Store
   host: GridHost
   peers: PeerTracker
+  vo: VoMembership
   health: NodeHealth
   http: HttpApiServer
   endpoint: HttpEndpoint
@@ -76,7 +79,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
   }
 
   const status = (): Status => {
-    const { host, peers, health, startedAt } = mustRun()
+    const { host, peers, vo, health, startedAt } = mustRun()
     return {
       node: {
         peerId: host.peerId.toString(),
@@ -86,7 +89,9 @@ export function createGridNode(init: GridNodeInit): GridNode {
         dataDir: layout.root,
         startedAt: startedAt.toISOString(),
       },
-      peers: peers.peers(),
+      // Only peers that proved membership count: others are on their way out.
+      peers: peers.peers().filter((peer) => vo.isProven(peer.peerId)),
+      vo: vo.info(),
       scalability: health.scalability(),
     }
   }
@@ -113,6 +118,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
       clearTimeout(statusTimer)
       current.health.stop()
       current.peers.stop()
+      current.vo.stop()
       await bounded(logger, 'api', () => current.http.stop())
       await bounded(logger, 'api.json', () => removeApiFile(layout.apiFile, process.pid))
       await bounded(logger, 'libp2p', () => current.host.stop())
@@ -125,16 +131,24 @@ export function createGridNode(init: GridNodeInit): GridNode {
 
   const handlers: ApiHandlers = {
     status: async () => status(),
-    peers: async () => mustRun().peers.peers(),
+    peers: async () => status().peers,
     connect: async ({ multiaddr: target }) => {
-      const { host, peers } = mustRun()
+      const { host, peers, vo } = mustRun()
       const addr = parseDialTarget(target)
-      let remote
+      if (vo.info() === null) throw new GridNodeError('NOT_IN_VO', 'This node is not in a VO, so it talks to nobody: create one or join with an invite first.')
+      let connection
       try {
-        remote = (await host.dial(addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })).remotePeer
+        connection = await host.dial(addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
       } catch (err) {
         throw new GridNodeError('DIAL_FAILED', `Could not connect to ${target}: ${(err as Error).message}`, { cause: err })
       }
+      try {
+        await vo.waitProven(connection)
+      } catch (err) {
+        await connection.close().catch(() => undefined)
+        throw new GridNodeError('NOT_A_MEMBER', `${connection.remotePeer.toString()} is not a member of this node's VO.`, { cause: err })
+      }
+      const remote = connection.remotePeer
       await peers.measure(remote)
       const peer: Peer | undefined = peers.peers().find((entry) => entry.peerId === remote.toString())
       if (peer === undefined) throw new GridNodeError('DIAL_FAILED', `The connection to ${target} closed right after it opened.`)
@@ -146,6 +160,18 @@ export function createGridNode(init: GridNodeInit): GridNode {
     },
     scalability: async () => mustRun().health.scalability(),
     whatIf: async (question) => mustRun().health.whatIf(question),
+    voCreate: async ({ name }) => mustRun().vo.create(name),
+    voInvite: async ({ role, expiresInSec, uses }) => mustRun().vo.invite({ role, expiresInMs: expiresInSec * 1000, uses }),
+    voJoin: async ({ token }) => mustRun().vo.join(token),
+    voMembers: async () => mustRun().vo.members(),
+    voRevoke: async ({ peerId }) => {
+      await mustRun().vo.revoke(peerId)
+      return { revoked: true as const }
+    },
+    voLeave: async () => {
+      await mustRun().vo.leave()
+      return { left: true as const }
+    },
     stop: async () => {
       // Answer first, then stop: the caller learns its request was taken.
       setImmediate(init.onStopRequested ?? (() => void stop()))
@@ -178,9 +204,18 @@ export function createGridNode(init: GridNodeInit): GridNode {
         const host = await createHost({ privateKey, listen: init.listen, metrics: traffic.metrics })
         await host.start()
         cleanup.push(async () => host.stop())
-        const peers = createPeerTracker({ host, logger: componentLogger(logger, 'p2p') }, { pingIntervalMs: PING_INTERVAL_MS, pingTimeoutMs: PING_TIMEOUT_MS })
+        const peers = createPeerTracker({ host, logger: componentLogger(logger, 'p2p') }, { refreshIntervalMs: LATENCY_REFRESH_MS, pingTimeoutMs: PING_TIMEOUT_MS })
+        // After libp2p has started, so that every protocol it serves is gated behind membership.
+        const vo = createVoMembership({ host, voStore: createVoStore(store, layout.voRootKey), privateKey, logger: componentLogger(logger, 'vo') })
+        await vo.start()
+        cleanup.push(async () => vo.stop())
         const health = createNodeHealth(
-          { takeTraffic: () => traffic.take(), peerCount: () => peers.peers().length, locks: [store.commitLock], logger: componentLogger(logger, 'health') },
+          {
+            takeTraffic: () => traffic.take(),
+            peerCount: () => peers.peers().filter((peer) => vo.isProven(peer.peerId)).length,
+            locks: [store.commitLock, vo.admissionLock],
+            logger: componentLogger(logger, 'health'),
+          },
           { dataDir: layout.root, storeFolders: [layout.database, layout.contributedStore], version: VERSION, peerId: host.peerId.toString() },
         )
         const http = createHttpApiServer(
@@ -189,8 +224,9 @@ export function createGridNode(init: GridNodeInit): GridNode {
         )
         const url = await http.start()
         cleanup.push(() => http.stop())
-        running = { store, host, peers, health, http, endpoint: { url, token: http.token }, startedAt: new Date() }
+        running = { store, host, peers, vo, health, http, endpoint: { url, token: http.token }, startedAt: new Date() }
         peers.onChange(statusChanged)
+        vo.onChange(statusChanged)
         peers.start()
         health.onSample((sample) => emit({ type: 'health', data: sample }))
         health.onEstimateChange(statusChanged)

@@ -12,6 +12,9 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { GridNodeError } from '../../shared/errors.ts'
 
+/** Concurrent ping streams per connection: the connection monitor's and the node's own. */
+const PING_STREAMS = 4
+
 export type GridHost = Libp2p<{ identify: Identify; ping: Ping }>
 
 export interface HostInit {
@@ -40,7 +43,9 @@ export async function createHost({ privateKey, listen, metrics }: HostInit): Pro
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    services: { identify: identify(), ping: ping() },
+    // libp2p's connection monitor pings each connection on the same protocol as the ping service;
+    // with one stream allowed, two pings at once would make the monitor drop a healthy connection.
+    services: { identify: identify(), ping: ping({ maxOutboundStreams: PING_STREAMS, maxInboundStreams: PING_STREAMS }) },
     metrics,
   })
 }

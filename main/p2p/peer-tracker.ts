@@ -1,6 +1,7 @@
 /**
- * Keeps the list of connected peers with their addresses and latency (libp2p ping), and tells
- * listeners when it changes so the API can push status instead of being polled.
+ * Keeps the list of connected peers with their addresses and latency, and tells listeners when it
+ * changes so the API can push status instead of being polled. A new peer is pinged at once; after
+ * that the RTT libp2p's connection monitor measures is read periodically.
  */
 import type { PeerId } from '@libp2p/interface'
 import type { Peer } from '../../shared/api/schemas.ts'
@@ -8,7 +9,7 @@ import type { Logger } from '../log/logger.ts'
 import type { GridHost } from './host.ts'
 
 export interface PeerTrackerInit {
-  pingIntervalMs: number
+  refreshIntervalMs: number
   pingTimeoutMs: number
 }
 
@@ -73,9 +74,17 @@ export function createPeerTracker({ host, logger }: PeerTrackerComponents, init:
     changed()
   }
 
-  const pingAll = async (): Promise<void> => {
-    const ids = new Map(host.getConnections().map((c) => [c.remotePeer.toString(), c.remotePeer]))
-    for (const id of ids.values()) await measure(id)
+  /** libp2p's connection monitor measures each connection's RTT anyway: read it rather than ping again. */
+  const refresh = (): void => {
+    let updated = false
+    for (const connection of host.getConnections()) {
+      const id = connection.remotePeer.toString()
+      if (connection.rtt !== undefined && latency.get(id) !== connection.rtt) {
+        latency.set(id, connection.rtt)
+        updated = true
+      }
+    }
+    if (updated) changed()
   }
 
   return {
@@ -86,7 +95,7 @@ export function createPeerTracker({ host, logger }: PeerTrackerComponents, init:
       host.addEventListener('connection:open', changed)
       host.addEventListener('connection:close', changed)
       host.addEventListener('self:peer:update', changed)
-      timer = setInterval(() => void pingAll(), init.pingIntervalMs)
+      timer = setInterval(refresh, init.refreshIntervalMs)
       timer.unref()
     },
     stop() {

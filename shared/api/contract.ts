@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { HealthHistorySchema, HealthResolutionSchema, HealthSampleSchema, ScalabilitySchema, WhatIfInputSchema, WhatIfSchema } from './health-schemas.ts'
 import type { MethodName } from './method-names.ts'
 import { MultiaddrInputSchema, PeerSchema, StatusSchema } from './schemas.ts'
+import { InviteInputSchema, InviteSchema, VoInfoSchema, VoMemberSchema, VoNameSchema } from './vo-schemas.ts'
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
   readonly input: I
@@ -56,6 +57,36 @@ export const methods = {
     input: WhatIfInputSchema,
     output: WhatIfSchema,
     summary: 'Predicted speedup and throughput for other core and client counts.',
+  }),
+  voCreate: method({
+    input: z.object({ name: VoNameSchema }).strict(),
+    output: VoInfoSchema,
+    summary: 'Create a Virtual Organization with this node as its first admin.',
+  }),
+  voInvite: method({
+    input: InviteInputSchema,
+    output: InviteSchema,
+    summary: 'Make a signed invite (admins) that a new member redeems with voJoin.',
+  }),
+  voJoin: method({
+    input: z.object({ token: z.string().trim().min(1).max(64 * 1024) }).strict(),
+    output: VoInfoSchema,
+    summary: "Redeem an invite: reach a bootstrap node and obtain this node's membership certificate.",
+  }),
+  voMembers: method({
+    input: NoInput,
+    output: z.array(VoMemberSchema),
+    summary: 'The members of this VO this node knows, with their roles and whether they are connected.',
+  }),
+  voRevoke: method({
+    input: z.object({ peerId: z.string().min(1).max(128) }).strict(),
+    output: z.object({ revoked: z.literal(true) }),
+    summary: "Revoke a member (admins): the revocation spreads and the member is cut off everywhere.",
+  }),
+  voLeave: method({
+    input: NoInput,
+    output: z.object({ left: z.literal(true) }),
+    summary: 'Leave the VO: forget its membership and disconnect from its members.',
   }),
   stop: method({
     input: NoInput,

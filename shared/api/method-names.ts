@@ -2,6 +2,20 @@
  * The API's method names without their schemas: all the Electron preload needs, so the sandboxed
  * preload bundle stays free of zod. contract.ts checks that its methods are exactly these.
  */
-export const METHOD_NAMES = ['status', 'peers', 'connect', 'health', 'scalability', 'whatIf', 'stop'] as const
+export const METHOD_NAMES = [
+  'status',
+  'peers',
+  'connect',
+  'health',
+  'scalability',
+  'whatIf',
+  'voCreate',
+  'voInvite',
+  'voJoin',
+  'voMembers',
+  'voRevoke',
+  'voLeave',
+  'stop',
+] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

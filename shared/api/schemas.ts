@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { ScalabilitySchema } from './health-schemas.ts'
+import { VoInfoSchema } from './vo-schemas.ts'
 
 export const PeerSchema = z.object({
   peerId: z.string(),
@@ -29,6 +30,8 @@ export type NodeInfo = z.infer<typeof NodeInfoSchema>
 export const StatusSchema = z.object({
   node: NodeInfoSchema,
   peers: z.array(PeerSchema),
+  /** The VO this node belongs to, or null before it creates or joins one (issue 3). */
+  vo: VoInfoSchema.nullable(),
   /** CPU scalability estimated from contention (issue 6). */
   scalability: ScalabilitySchema,
 })

@@ -4,9 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { runCli } from '../harness/cli.ts'
 import { browserUnavailable, launchBrowser, openPage, screenshot } from '../harness/browser.ts'
-import { startNodes } from '../harness/node-process.ts'
+import { formVo, startNodes } from '../harness/node-process.ts'
 
 const WAIT_MS = 15_000
 
@@ -29,8 +28,8 @@ test('the headless UI shows this node and a peer appearing live', async (t) => {
   await page.getByTestId('peer-count').filter({ hasText: /^0$/ }).waitFor({ timeout: WAIT_MS })
   assert.doesNotMatch(page.url(), /token=/, 'the token does not stay in the address bar')
 
-  const connected = await runCli(['connect', b.addr, '--data', a.dataDir])
-  assert.equal(connected.code, 0, connected.stderr)
+  // b joining a's VO with an invite connects it to a: a's page must show it without a reload.
+  await formVo([a, b])
   await page.locator(`[data-testid="peer-row"][data-peer-id="${b.peerId}"]`).waitFor({ timeout: WAIT_MS })
   await page.getByTestId('peer-count').filter({ hasText: /^1$/ }).waitFor({ timeout: WAIT_MS })
   await screenshot(page, 'ui-node')

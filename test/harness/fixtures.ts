@@ -3,6 +3,7 @@
  * scalability of a node that has seen no contention comes from the real monitor.
  */
 import type { Status } from '../../shared/api/schemas.ts'
+import { GridNodeError } from '../../shared/errors.ts'
 import type { ApiHandlers } from '../../main/api/service.ts'
 import { createScalabilityMonitor } from '../../main/health/scalability-monitor.ts'
 
@@ -10,6 +11,7 @@ export function statusFixture(peerId = 'me', peers: Status['peers'] = []): Statu
   return {
     node: { peerId, version: '0.1.0', uptimeSec: 1, listen: [], dataDir: '/d', startedAt: new Date(0).toISOString() },
     peers,
+    vo: null,
     scalability: createScalabilityMonitor([]).snapshot(),
   }
 }
@@ -17,7 +19,16 @@ export function statusFixture(peerId = 'me', peers: Status['peers'] = []): Statu
 /** Handlers answering from fixtures; a test overrides the ones it is about. */
 export function fixtureHandlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
   const monitor = createScalabilityMonitor([])
+  const notInVo = async (): Promise<never> => {
+    throw new GridNodeError('NOT_IN_VO', 'This fixture node is in no VO.')
+  }
   return {
+    voCreate: notInVo,
+    voInvite: notInVo,
+    voJoin: notInVo,
+    voMembers: notInVo,
+    voRevoke: notInVo,
+    voLeave: notInVo,
     status: async () => statusFixture(),
     peers: async () => [],
     connect: async () => ({ peerId: 'p', addrs: [], latencyMs: null }),

@@ -180,3 +180,18 @@ export async function startNodes(t: { after: (fn: () => Promise<void>) => void }
   for (const name of names) nodes.push(await startNode({ name }))
   return nodes
 }
+
+/**
+ * Makes the first node create a VO and every other node join it with an invite from the first
+ * (bootstrapping from it, so each joiner ends up connected to the first). Returns the VO's id.
+ */
+export async function formVo(nodes: NodeProcess[], name = 'Test VO'): Promise<string> {
+  const [admin, ...joiners] = nodes
+  if (admin === undefined) throw new Error('formVo needs at least one node')
+  const vo = await admin.client.voCreate({ name })
+  for (const joiner of joiners) {
+    const { token } = await admin.client.voInvite({})
+    await joiner.client.voJoin({ token })
+  }
+  return vo.id
+}

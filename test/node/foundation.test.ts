@@ -10,11 +10,13 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import type { Peer, Status } from '../../shared/api/schemas.ts'
 import { cliErrorCode, runCli, runCliJson } from '../harness/cli.ts'
-import { newDataDir, spawnNode, startNode, startNodes } from '../harness/node-process.ts'
+import { formVo, newDataDir, spawnNode, startNode, startNodes } from '../harness/node-process.ts'
 
-test('two nodes connect with `gridnode connect` and each lists the other in status --json', async (t) => {
-  const [a, b] = await startNodes(t, ['a', 'b'])
-  assert.ok(a && b)
+test('two members connect with `gridnode connect` and each lists the other in status --json', async (t) => {
+  // b and c each join through the admin; neither has met the other until c connects to b.
+  const [admin, b, a] = await startNodes(t, ['admin', 'b', 'a'])
+  assert.ok(admin && a && b)
+  await formVo([admin, b, a])
 
   const connected = await runCliJson<Peer>(['connect', b.addr, '--data', a.dataDir])
   assert.equal(connected.peerId, b.peerId)
@@ -34,7 +36,7 @@ test('two nodes connect with `gridnode connect` and each lists the other in stat
   assert.ok(peerB.addrs.length > 0 && peerB.latencyMs !== null)
 
   const peersOfB = await runCliJson<Peer[]>(['peers', '--data', b.dataDir])
-  assert.deepEqual(peersOfB.map((p) => p.peerId), [a.peerId])
+  assert.deepEqual(peersOfB.map((p) => p.peerId).sort(), [a.peerId, admin.peerId].sort())
 })
 
 test('a restart keeps the peer id, also after SIGKILL', async (t) => {

@@ -11,7 +11,7 @@ import type { HealthSample, Scalability } from '../../shared/api/health-schemas.
 import type { Status } from '../../shared/api/schemas.ts'
 import { GridNodeError } from '../../shared/errors.ts'
 import { cliErrorCode, runCli, runCliJson } from '../harness/cli.ts'
-import { startNodes, WAIT_TIMEOUT_MS, type NodeProcess } from '../harness/node-process.ts'
+import { formVo, startNodes, WAIT_TIMEOUT_MS, type NodeProcess } from '../harness/node-process.ts'
 
 /** Health samples pushed by the node until `count` satisfy `predicate` (bounded wait). */
 async function healthSamples(node: NodeProcess, count: number, predicate: (s: HealthSample) => boolean = () => true): Promise<HealthSample[]> {
@@ -97,8 +97,8 @@ test('/metrics is Prometheus text, needs the token, and counts libp2p traffic', 
   assert.equal((await scrape(a, undefined)).status, 401)
   assert.equal((await scrape(a, 'wrong')).status, 401)
 
-  await a.client.connect({ multiaddr: b.addr })
-  // Connecting runs Noise, identify and ping: the next samples must show bytes both ways.
+  await formVo([a, b])
+  // Joining runs Noise, the membership proof, identify and ping: the next samples must show bytes both ways.
   await healthSamples(a, 1, (s) => s.net.inBytesPerSec > 0 && s.net.outBytesPerSec > 0 && s.peers === 1)
 
   const res = await scrape(a, a.api.token)
