@@ -227,9 +227,11 @@ export function createVoMembership({ host, voStore, privateKey, logger, now = Da
   const waitProven = (connection: Connection): Promise<void> => {
     const peerId = connection.remotePeer.toString()
     if (proven.has(peerId)) return Promise.resolve()
-    const pending = waiter(peerId).promise
-    const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new GridNodeError('NOT_A_MEMBER', `${peerId} did not prove membership of this node's VO in time.`)), PROOF_DEADLINE_MS).unref())
-    return Promise.race([pending, deadline])
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new GridNodeError('NOT_A_MEMBER', `${peerId} did not prove membership of this node's VO in time.`)), PROOF_DEADLINE_MS)
+    })
+    return Promise.race([waiter(peerId).promise, deadline]).finally(() => clearTimeout(timer))
   }
 
   const onConnectionOpen = (event: CustomEvent<Connection>): void => {
