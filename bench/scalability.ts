@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads'
 import { emptyCounters } from '../main/health/contention-meter.ts'
 import { createScalabilityEstimator, sequentialWindow, type ScalabilityEstimate } from '../main/health/estimator.ts'
 import { InstrumentedLock } from '../main/health/instrumented-lock.ts'
-import { exponential, seededRandom } from '../main/health/simulator.ts'
+import { exponential, seededRandom } from '../main/util/random.ts'
 import { estimateRow } from '../scripts/figures.ts'
 
 /** Issue 6's goals for the bench. */

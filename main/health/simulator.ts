@@ -19,6 +19,7 @@
  * how long the tasks submitted while holding the lock waited in the pool's queue (the holder's
  * stall; a pool knows when its caller holds a lock) — never p.
  */
+import { exponential, seededRandom } from '../util/random.ts'
 import { speedup, throughputBounds, type ThroughputBounds } from './amdahl.ts'
 import { emptyCounters } from './contention-meter.ts'
 import { WINDOW_MS } from './constants.ts'
@@ -50,23 +51,6 @@ export interface SimulationResult {
   /** Mean U over the measured windows. */
   utilisation: number
   kinds: Record<WindowKind, number>
-}
-
-/** mulberry32: a small seeded PRNG, enough for reproducible workloads. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** An exponential draw of the given mean from a uniform source. */
-export function exponential(random: () => number, mean: number): number {
-  return -mean * Math.log(1 - random())
 }
 
 /** Pending events ordered by time, then by scheduling order (so same-time events run FIFO). */
