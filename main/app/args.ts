@@ -1,5 +1,6 @@
 /**
- * The desktop app accepts the same node options as `gridnode start` (--data, --listen, --api).
+ * The desktop app accepts the same node options as `gridnode start` (--data, --listen, --api,
+ * --subgrid, --region).
  * Electron and Chromium put their own switches on the same command line, so unknown options and
  * positionals are ignored rather than rejected.
  */
@@ -10,19 +11,23 @@ export interface AppArgs {
   data?: string
   listen?: string[]
   api?: string
+  subgrid?: string
+  region?: string
 }
 
 const OPTIONS = {
   data: { type: 'string' },
   listen: { type: 'string', multiple: true },
   api: { type: 'string' },
+  subgrid: { type: 'string' },
+  region: { type: 'string' },
 } as const
 
 /** Rejects with USAGE when one of our options is given without a value. */
 export function parseAppArgs(argv: readonly string[]): AppArgs {
   const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true })
   const args: AppArgs = {}
-  for (const name of ['data', 'api'] as const) {
+  for (const name of ['data', 'api', 'subgrid', 'region'] as const) {
     const value = values[name]
     if (value === undefined) continue
     if (typeof value !== 'string') throw missingValue(name)

@@ -8,6 +8,7 @@ import { VERSION } from '../node/version.ts'
 import { connectCommand } from './commands/connect.ts'
 import { healthCommand, scalabilityCommand } from './commands/health.ts'
 import { peersCommand, statusCommand } from './commands/node-info.ts'
+import { discoverCommand, overlayCommand } from './commands/overlay.ts'
 import { startCommand } from './commands/start.ts'
 import { stopCommand } from './commands/stop.ts'
 import { voCommand } from './commands/vo.ts'
@@ -23,6 +24,8 @@ const program = new Command('gridnode')
   .addCommand(healthCommand())
   .addCommand(scalabilityCommand())
   .addCommand(voCommand())
+  .addCommand(overlayCommand())
+  .addCommand(discoverCommand())
   .addCommand(stopCommand())
 
 // Usage errors of subcommands, however deep, must reach the exit-code mapping below.

@@ -15,6 +15,8 @@ import { removeApiFile, writeApiFile } from '../api/api-file.ts'
 import { createHttpApiServer, type HttpApiServer } from '../api/http-server.ts'
 import { createApiService, type ApiHandlers, type ApiService, type EventListener } from '../api/service.ts'
 import { createNodeHealth, type NodeHealth } from '../health/node-health.ts'
+import { availabilityFrom, onMainsPower } from '../overlay/availability.ts'
+import { createOverlayRuntime, type OverlayRuntime } from '../overlay/runtime.ts'
 import { componentLogger, createLogger, type Logger } from '../log/logger.ts'
 import { createHost, type GridHost } from '../p2p/host.ts'
 import { loadOrCreateIdentity } from '../p2p/identity.ts'
@@ -33,6 +35,7 @@ interface Running {
   host: GridHost
   peers: PeerTracker
   vo: VoMembership
+  overlay: OverlayRuntime
   health: NodeHealth
   http: HttpApiServer
   endpoint: HttpEndpoint
@@ -79,7 +82,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
   }
 
   const status = (): Status => {
-    const { host, peers, vo, health, startedAt } = mustRun()
+    const { host, peers, vo, overlay, health, startedAt } = mustRun()
     return {
       node: {
         peerId: host.peerId.toString(),
@@ -92,6 +95,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
       // Only peers that proved membership count: others are on their way out.
       peers: peers.peers().filter((peer) => vo.isProven(peer.peerId)),
       vo: vo.info(),
+      overlay: vo.info() === null ? null : overlay.snapshot(),
       scalability: health.scalability(),
     }
   }
@@ -118,6 +122,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
       clearTimeout(statusTimer)
       current.health.stop()
       current.peers.stop()
+      current.overlay.stop()
       current.vo.stop()
       await bounded(logger, 'api', () => current.http.stop())
       await bounded(logger, 'api.json', () => removeApiFile(layout.apiFile, process.pid))
@@ -168,6 +173,12 @@ export function createGridNode(init: GridNodeInit): GridNode {
       await mustRun().vo.revoke(peerId)
       return { revoked: true as const }
     },
+    overlay: async () => status().overlay,
+    discover: async ({ cores, diskBytes, want }) => {
+      const { vo, overlay } = mustRun()
+      if (vo.info() === null) throw new GridNodeError('NOT_IN_VO', 'Discovery searches a VO: create one or join with an invite first.')
+      return overlay.discover({ ...(cores === undefined ? {} : { cores }), ...(diskBytes === undefined ? {} : { diskBytes }) }, want)
+    },
     voLeave: async () => {
       await mustRun().vo.leave()
       return { left: true as const }
@@ -209,7 +220,8 @@ export function createGridNode(init: GridNodeInit): GridNode {
         const vo = createVoMembership({ host, voStore: createVoStore(store, layout.voRootKey), privateKey, logger: componentLogger(logger, 'vo') })
         await vo.start()
         cleanup.push(async () => vo.stop())
-        const health = createNodeHealth(
+        const onMains = await onMainsPower()
+        const health: NodeHealth = createNodeHealth(
           {
             takeTraffic: () => traffic.take(),
             peerCount: () => peers.peers().filter((peer) => vo.isProven(peer.peerId)).length,
@@ -218,15 +230,27 @@ export function createGridNode(init: GridNodeInit): GridNode {
           },
           { dataDir: layout.root, storeFolders: [layout.database, layout.contributedStore], version: VERSION, peerId: host.peerId.toString() },
         )
+        const overlay = createOverlayRuntime(
+          {
+            host,
+            vo,
+            logger: componentLogger(logger, 'overlay'),
+            availability: () => ({ availability: availabilityFrom(health.latest(), process.uptime() * 1000, onMains), p: health.scalability().p }),
+          },
+          init.overlay,
+        )
+        await overlay.start()
+        cleanup.push(async () => overlay.stop())
         const http = createHttpApiServer(
           { service: api, metrics: health.metrics, logger: componentLogger(logger, 'api') },
           { host: init.api.host, port: init.api.port, ...(init.uiDir !== undefined && existsSync(init.uiDir) ? { uiDir: init.uiDir } : {}) },
         )
         const url = await http.start()
         cleanup.push(() => http.stop())
-        running = { store, host, peers, vo, health, http, endpoint: { url, token: http.token }, startedAt: new Date() }
+        running = { store, host, peers, vo, overlay, health, http, endpoint: { url, token: http.token }, startedAt: new Date() }
         peers.onChange(statusChanged)
         vo.onChange(statusChanged)
+        overlay.onChange(statusChanged)
         peers.start()
         health.onSample((sample) => emit({ type: 'health', data: sample }))
         health.onEstimateChange(statusChanged)

@@ -12,10 +12,17 @@ export interface NodeOptions {
   listen?: string[] | undefined
   api?: string | undefined
   uiDir?: string | undefined
+  subgrid?: string | undefined
+  region?: string | undefined
 }
 
 export const DEFAULT_LISTEN = '/ip4/0.0.0.0/tcp/0'
 export const DEFAULT_API = '127.0.0.1:0'
+/**
+ * Without hints every node joins one sub-grid and one region. Grouping by measured RTT and LAN
+ * is not automatic yet: admins who know their topology give --subgrid and --region.
+ */
+export const DEFAULT_GROUP = 'default'
 
 /**
  * Both shells resolve to the same per-user folder, so the CLI finds the desktop app's node.
@@ -47,6 +54,7 @@ export function resolveNodeInit(options: NodeOptions): GridNodeInit {
     dataDir: resolveDataDir(options.data),
     listen: options.listen !== undefined && options.listen.length > 0 ? options.listen : [DEFAULT_LISTEN],
     api: parseApiAddress(options.api ?? DEFAULT_API),
+    overlay: { subgrid: options.subgrid ?? DEFAULT_GROUP, region: options.region ?? DEFAULT_GROUP },
     uiDir: options.uiDir ?? BUNDLED_UI_DIR,
   }
 }

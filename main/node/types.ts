@@ -19,6 +19,8 @@ export interface GridNodeInit {
   listen: string[]
   /** Where the HTTP API (and the headless UI) is served. */
   api: ApiAddress
+  /** Where this node sits in the overlay; nodes with the same sub-grid elect one super-peer. */
+  overlay: { subgrid: string; region: string }
   /** Built UI bundle served at the API URL; when absent, / explains how to build it. */
   uiDir?: string
   /** Called when a client asks the node to stop (API `stop`). Defaults to stopping the node. */

@@ -121,8 +121,16 @@ export function createElection(init: ElectionInit): Election {
   function onCoordinator(from: PeerId, theirTerm: number, theirScore: number, now: number): void {
     if (theirTerm < term) return // a stale leader: late or reordered heartbeat of an older term
     highest = Math.max(highest, theirTerm)
-    // Two leaders of one term (concurrent elections): the higher-ranked one stands.
-    if (theirTerm === leaderTerm && leader !== null && leader !== from && outranks(leaderScore, leader, theirScore, from)) return
+    // Two leaders of one term (elections that ran apart, e.g. two groups merging): the higher-ranked
+    // one stands. If that is this node, it takes a new term, so every view that recorded the other
+    // leader replaces it by the usual newer-term rule instead of keeping whichever it saw first.
+    if (theirTerm === leaderTerm && leader !== null && leader !== from && outranks(leaderScore, leader, theirScore, from)) {
+      if (leader === self) {
+        highest = Math.max(highest, term) + 1
+        becomeLeader(now)
+      }
+      return
+    }
     if (score > theirScore + TAKEOVER_MARGIN) {
       // Bully takeover: a clearly better node (e.g. one that just joined) replaces a live leader.
       if (role !== 'electing' && role !== 'waiting') startElection(now)

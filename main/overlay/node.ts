@@ -171,6 +171,10 @@ export function createOverlayNode(init: OverlayNodeInit): OverlayNode {
     if (leader !== self && was) {
       regionElection = null
       nextAnnounce = Infinity
+      // No longer a super-peer, so no longer a candidate for region peer: drop any claim to it,
+      // and let the new super-peer's heartbeats say who the region peer is.
+      regionPeers.forget(region, self)
+      view = null
     }
     if (leader !== null) mergeSuperPeers([{ group: subgrid, peer: leader, term }], now)
   }
@@ -184,8 +188,8 @@ export function createOverlayNode(init: OverlayNodeInit): OverlayNode {
   /**
    * Tells peers that this node leads: on taking office, every known peer of its kind and a contact
    * in each group whose leader is unknown; then every ANNOUNCE_INTERVAL_MS, a super-peer tells its
-   * region peer (whose heartbeats spread the news) and contacts of groups still unknown, a region
-   * peer tells a contact in every other region.
+   * region peer (whose heartbeats spread the news) and a contact in every other sub-grid of its
+   * region, a region peer tells a contact in every other region.
    */
   function announce(now: number, everyone: boolean): void {
     nextAnnounce = now + ANNOUNCE_INTERVAL_MS
@@ -195,7 +199,9 @@ export function createOverlayNode(init: OverlayNodeInit): OverlayNode {
       const message: OverlayMessage = { type: 'announce', level: 'subgrid', region, group: subgrid, peer: self, term: mine.term, relays: 0 }
       const regionPeer = regionPeers.get(region)?.peer
       const targets = everyone ? otherSuperPeers() : regionPeer !== undefined && regionPeer !== self ? [regionPeer] : []
-      for (const to of [...targets, ...pickContacts(subgridContacts, superPeers)]) send(to, message)
+      // Periodically through a contact in every sub-grid, not only those without a known leader: a
+      // view can hold a dead or superseded leader, and this is how such views heal.
+      for (const to of [...targets, ...pickContacts(subgridContacts, everyone ? superPeers : null)]) send(to, message)
     }
     const regional = regionPeers.get(region)
     if (regional !== undefined && regional.peer === self && regionElection?.snapshot().leader === self) {

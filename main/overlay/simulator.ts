@@ -60,7 +60,11 @@ export interface OverlaySimResult {
 
 const H = HEARTBEAT_INTERVAL_MS
 /** Phase starts, in heartbeat intervals. */
-const PHASE = { queries: 20, queryWindow: 10, killSuperPeers: 35, killRegionPeers: 50, after: 65, end: 75 } as const
+/**
+ * In heartbeat intervals. From `settle` on the network stops losing messages: under loss a member
+ * may be mid-re-election at any instant, so convergence is judged once messages flow again.
+ */
+const PHASE = { queries: 20, queryWindow: 10, killSuperPeers: 35, killRegionPeers: 50, after: 65, settle: 70, end: 75 } as const
 /** A rebuilt index holds at least this share of the sub-grid's live members. */
 const REBUILT_SHARE = 0.9
 
@@ -72,6 +76,7 @@ type SimEvent =
 export function simulateOverlay(init: OverlaySimInit): OverlaySimResult {
   const config = { nodes: init.nodes, subgridSize: init.subgridSize ?? 50, regions: init.regions ?? 8, queries: init.queries ?? 200, loss: init.loss ?? 0.01, seed: init.seed ?? 1, kills: init.kills ?? 20 }
   const topology = buildTopology(config)
+  let loss = config.loss
   const n = topology.peers.length
   const random = seededRandom(config.seed + 1)
   const index = new Map(topology.peers.map((peer, i) => [peer, i]))
@@ -101,7 +106,7 @@ export function simulateOverlay(init: OverlaySimInit): OverlaySimResult {
         if (m.type === 'query' || m.type === 'matches' || m.type === 'result') perQuery.set(m.id, (perQuery.get(m.id) ?? 0) + 1)
         else maintenance++
         const to = index.get(o.to)
-        if (to === undefined || random() < config.loss) continue
+        if (to === undefined || random() < loss) continue
         queue.push({ t: now + latency(topology, from, to, random), kind: 'deliver', to, from, message: m })
         continue
       }
@@ -200,6 +205,7 @@ export function simulateOverlay(init: OverlaySimInit): OverlaySimResult {
   const afterLoad = makeQueries(topology, Math.max(1, Math.floor(config.queries / 4)), random)
   afterLoad.forEach((q, i) => at((PHASE.after + (i * 5) / afterLoad.length) * H, () => alive[q.origin] === 1 && query(`a${i}`, q)))
 
+  at(PHASE.settle * H, () => (loss = 0))
   const end = PHASE.end * H
   for (let e = queue.pop(); e !== undefined && e.t <= end; e = queue.pop()) {
     now = e.t

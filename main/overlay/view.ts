@@ -10,6 +10,8 @@ export interface LeaderView {
   /** Merges entries; returns the entries that changed (with the peer they replaced, if any). */
   merge(entries: Iterable<ViewEntry>): Array<{ entry: ViewEntry; replaced: PeerId | null }>
   get(group: string): ViewEntry | undefined
+  /** Drops `group`'s entry if it names `peer` (a claim its holder no longer makes). */
+  forget(group: string, peer: PeerId): void
   entries(): ViewEntry[]
 }
 
@@ -28,6 +30,9 @@ export function createLeaderView(): LeaderView {
       return changed
     },
     get: (group) => byGroup.get(group),
+    forget(group, peer) {
+      if (byGroup.get(group)?.peer === peer) byGroup.delete(group)
+    },
     entries: () => [...byGroup.values()],
   }
 }

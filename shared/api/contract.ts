@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { HealthHistorySchema, HealthResolutionSchema, HealthSampleSchema, ScalabilitySchema, WhatIfInputSchema, WhatIfSchema } from './health-schemas.ts'
 import type { MethodName } from './method-names.ts'
+import { DiscoverInputSchema, DiscoverResultSchema, OverlayInfoSchema } from './overlay-schemas.ts'
 import { MultiaddrInputSchema, PeerSchema, StatusSchema } from './schemas.ts'
 import { InviteInputSchema, InviteSchema, VoInfoSchema, VoMemberSchema, VoNameSchema } from './vo-schemas.ts'
 
@@ -87,6 +88,16 @@ export const methods = {
     input: NoInput,
     output: z.object({ left: z.literal(true) }),
     summary: 'Leave the VO: forget its membership and disconnect from its members.',
+  }),
+  overlay: method({
+    input: NoInput,
+    output: OverlayInfoSchema.nullable(),
+    summary: "This node's place in the super-peer overlay (null outside a VO).",
+  }),
+  discover: method({
+    input: DiscoverInputSchema,
+    output: DiscoverResultSchema,
+    summary: 'Find VO members offering at least the given cores and disk, ranked, with the path the query took.',
   }),
   stop: method({
     input: NoInput,

@@ -15,6 +15,8 @@ export const METHOD_NAMES = [
   'voMembers',
   'voRevoke',
   'voLeave',
+  'overlay',
+  'discover',
   'stop',
 ] as const
 

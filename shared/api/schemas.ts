@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { ScalabilitySchema } from './health-schemas.ts'
+import { OverlayInfoSchema } from './overlay-schemas.ts'
 import { VoInfoSchema } from './vo-schemas.ts'
 
 export const PeerSchema = z.object({
@@ -32,6 +33,8 @@ export const StatusSchema = z.object({
   peers: z.array(PeerSchema),
   /** The VO this node belongs to, or null before it creates or joins one (issue 3). */
   vo: VoInfoSchema.nullable(),
+  /** This node's place in the super-peer overlay, or null outside a VO (issue 3). */
+  overlay: OverlayInfoSchema.nullable(),
   /** CPU scalability estimated from contention (issue 6). */
   scalability: ScalabilitySchema,
 })

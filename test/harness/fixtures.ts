@@ -12,6 +12,7 @@ export function statusFixture(peerId = 'me', peers: Status['peers'] = []): Statu
     node: { peerId, version: '0.1.0', uptimeSec: 1, listen: [], dataDir: '/d', startedAt: new Date(0).toISOString() },
     peers,
     vo: null,
+    overlay: null,
     scalability: createScalabilityMonitor([]).snapshot(),
   }
 }
@@ -29,6 +30,8 @@ export function fixtureHandlers(overrides: Partial<ApiHandlers> = {}): ApiHandle
     voMembers: notInVo,
     voRevoke: notInVo,
     voLeave: notInVo,
+    overlay: async () => null,
+    discover: notInVo,
     status: async () => statusFixture(),
     peers: async () => [],
     connect: async () => ({ peerId: 'p', addrs: [], latencyMs: null }),

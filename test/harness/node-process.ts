@@ -162,7 +162,7 @@ export async function startNode({ name, dataDir, args = [] }: StartNodeOptions):
 }
 
 /** Starts nodes for one test and stops them all afterwards, failing the test on any crash. */
-export async function startNodes(t: { after: (fn: () => Promise<void>) => void }, names: string[]): Promise<NodeProcess[]> {
+export async function startNodes(t: { after: (fn: () => Promise<void>) => void }, names: string[], argsOf: (name: string) => string[] = () => []): Promise<NodeProcess[]> {
   const nodes: NodeProcess[] = []
   t.after(async () => {
     const exits = await Promise.all(nodes.map((node) => node.stop()))
@@ -177,7 +177,7 @@ export async function startNodes(t: { after: (fn: () => Promise<void>) => void }
     ]
     if (crashes.length > 0) throw new Error(`nodes crashed:\n${crashes.join('\n')}`)
   })
-  for (const name of names) nodes.push(await startNode({ name }))
+  for (const name of names) nodes.push(await startNode({ name, args: argsOf(name) }))
   return nodes
 }
 

@@ -19,6 +19,8 @@ function desktopArgs(options: NodeOptions): string[] {
     ...(options.data !== undefined ? ['--data', options.data] : []),
     ...(options.listen ?? []).flatMap((addr) => ['--listen', addr]),
     ...(options.api !== undefined ? ['--api', options.api] : []),
+    ...(options.subgrid !== undefined ? ['--subgrid', options.subgrid] : []),
+    ...(options.region !== undefined ? ['--region', options.region] : []),
   ]
 }
 
@@ -71,9 +73,11 @@ export const startCommand = () =>
     .addOption(dataOption())
     .option('--listen <multiaddr>', `libp2p listen address, repeatable (default: ${DEFAULT_LISTEN})`, collect, [] as string[])
     .option('--api <host:port>', `address of the API and UI server (default: ${DEFAULT_API})`)
+    .option('--subgrid <name>', 'the sub-grid this node belongs to (nodes of one sub-grid elect a super-peer)')
+    .option('--region <name>', 'the region of its sub-grid (super-peers of a region elect a region peer)')
     .option('--headless', 'never open the desktop window; serve the UI on the API address')
     .action(async (options) => {
-      const nodeOptions: NodeOptions = { data: options.data, listen: options.listen, api: options.api }
+      const nodeOptions: NodeOptions = { data: options.data, listen: options.listen, api: options.api, subgrid: options.subgrid, region: options.region }
       if (options.headless !== true) {
         const desktop = desktopAvailability()
         if (desktop.ok) process.exit(await runDesktop(desktop.binary, nodeOptions))

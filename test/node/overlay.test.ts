@@ -1,0 +1,54 @@
+/**
+ * Issue 3's overlay on real processes, within one sub-grid (the default without --subgrid hints):
+ * VO members elect one super-peer, which indexes their advertisements and answers discovery; when
+ * it is killed, the others elect a new one and discovery works again.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { DiscoverResult, OverlayInfo } from '../../shared/api/overlay-schemas.ts'
+import type { Status } from '../../shared/api/schemas.ts'
+import { runCliJson } from '../harness/cli.ts'
+import { formVo, startNodes, type NodeProcess } from '../harness/node-process.ts'
+
+/** Waits until every node names the same live super-peer. */
+async function agreedSuperPeer(nodes: NodeProcess[]): Promise<string> {
+  const live = new Set(nodes.map((n) => n.peerId))
+  for (;;) {
+    const infos = await Promise.all(nodes.map((node) => node.waitForStatus((s) => s.overlay?.superPeer != null, `${node.name} to know its super-peer`)))
+    const named = new Set(infos.map((s) => s.overlay!.superPeer!))
+    const [only] = named
+    if (named.size === 1 && only !== undefined && live.has(only)) return only
+    const seen = infos.map((s, i) => `${nodes[i]!.name}: ${s.overlay!.superPeer!.slice(-6)}`).join(', ')
+    await Promise.race(
+      nodes.map((node, i) => node.waitForStatus((s: Status) => s.overlay?.superPeer !== infos[i]!.overlay!.superPeer, `a super-peer change (last seen: ${seen})`)),
+    )
+  }
+}
+
+test('members elect one super-peer that answers discovery; after SIGKILL a new one is elected and answers', async (t) => {
+  const nodes = await startNodes(t, ['n1', 'n2', 'n3', 'n4'])
+  await formVo(nodes)
+  const first = await agreedSuperPeer(nodes)
+  const leader = nodes.find((n) => n.peerId === first)!
+  const info = await runCliJson<OverlayInfo>(['overlay', '--data', leader.dataDir])
+  assert.notEqual(info.role, 'member')
+  assert.equal(info.subgrid, 'default')
+
+  const asker = nodes.find((n) => n !== leader)!
+  // Every other member offers a core: all three are wanted.
+  const found = await runCliJson<DiscoverResult>(['discover', '--cores', '1', '--want', '3', '--data', asker.dataDir])
+  assert.equal(found.satisfied, true)
+  assert.deepEqual(found.candidates.map((c) => c.peer).sort(), nodes.filter((n) => n !== asker).map((n) => n.peerId).sort())
+  assert.equal(found.path[0], asker.peerId, 'the path starts at the asking node')
+  assert.ok(found.hops >= 1 && found.hops <= 3)
+
+  assert.equal((await leader.signal('SIGKILL')).signal, 'SIGKILL')
+  const survivors = nodes.filter((n) => n !== leader)
+  const second = await agreedSuperPeer(survivors)
+  assert.notEqual(second, first)
+
+  const other = survivors.find((n) => n.peerId !== second)!
+  const again = await other.client.discover({ cores: 1, want: 2 })
+  assert.equal(again.satisfied, true)
+  assert.ok(!again.candidates.some((c) => c.peer === first), 'the dead node is no longer offered')
+})
