@@ -19,4 +19,4 @@ export const MAX_CHAIN_LENGTH = 4
 /** Issue 3: a peer without a valid proof is disconnected within 2 s. */
 export const PROOF_DEADLINE_MS = 2000
 
-export const INVITE_PREFIX = 'gridnode-invite:'
+export { INVITE_PREFIX } from '../../shared/api/vo-schemas.ts'

@@ -68,6 +68,10 @@ export interface VoMembership {
   /** Serialises admissions (invite uses are read, checked and written as one step). */
   readonly admissionLock: InstrumentedLock
   onChange(listener: () => void): () => void
+  /** Gates a protocol served after start(): its streams wait for the peer's proof, like every other. */
+  membersOnly(protocol: string): void
+  /** Called once for each peer that newly proves membership, with the connection it proved on. */
+  onProven(listener: (connection: Connection) => void): () => void
 }
 
 interface Current {
@@ -98,6 +102,7 @@ export function createVoMembership({ host, voStore, privateKey, logger, now = Da
   const deadlines = new Map<string, NodeJS.Timeout>()
   const revoked = new Map<string, Revocation>()
   const listeners = new Set<() => void>()
+  const provenListeners = new Set<(connection: Connection) => void>()
   const admissionLock = new InstrumentedLock()
   let current: Current | undefined
 
@@ -127,6 +132,7 @@ export function createVoMembership({ host, voStore, privateKey, logger, now = Da
     if (isNew) {
       // Anti-entropy: a peer that was away learns the revocations it missed.
       for (const revocation of revoked.values()) void send(connection.remotePeer, { type: 'revocation', revocation })
+      provenListeners.forEach((listener) => listener(connection))
       changed()
     }
   }
@@ -173,9 +179,20 @@ export function createVoMembership({ host, voStore, privateKey, logger, now = Da
     await verifyRevocation(revocation, mustBeIn().charter, context())
     revoked.set(subject, revocation)
     await voStore.saveRevocation(revocation)
-    proven.delete(subject)
+    if (subject === self) {
+      // This node was expelled: it forgets the VO (keeping the revocation, so it knows why).
+      logger.warn({ by: revocation.revocation.body.issuer }, "this node's membership was revoked")
+      current = undefined
+      await voStore.clearMembership()
+      changed()
+      return
+    }
     logger.info({ subject }, 'membership revoked')
-    if (subject !== self) await Promise.all(host.getConnections().filter((c) => c.remotePeer.toString() === subject).map((c) => c.close().catch(() => undefined)))
+    const subjectConnections = host.getConnections().filter((c) => c.remotePeer.toString() === subject)
+    // Tell the member itself before cutting it off, so it can show why rather than look stranded.
+    await Promise.all(subjectConnections.map((c) => send(c.remotePeer, { type: 'revocation', revocation })))
+    proven.delete(subject)
+    await Promise.all(subjectConnections.map((c) => c.close().catch(() => undefined)))
     spread({ type: 'revocation', revocation }, from)
     changed()
   }
@@ -396,6 +413,13 @@ export function createVoMembership({ host, voStore, privateKey, logger, now = Da
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    membersOnly(protocol) {
+      host.use(protocol, gate)
+    },
+    onProven(listener) {
+      provenListeners.add(listener)
+      return () => provenListeners.delete(listener)
     },
   }
 }

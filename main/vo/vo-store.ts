@@ -30,6 +30,8 @@ export interface VoStore {
   saveMembership(membership: { charter: Charter; chain: Chain; bootstrap: string[] }): Promise<void>
   /** Forgets the VO entirely (leave). */
   clear(): Promise<void>
+  /** Forgets the membership only, keeping what explains it (revocations). */
+  clearMembership(): Promise<void>
   rootKey(): Promise<PrivateKey | undefined>
   saveRootKey(key: PrivateKey): Promise<void>
   inviteUses(id: string): Promise<{ usesLeft: number; expiresAt: number } | undefined>
@@ -60,6 +62,7 @@ export function createVoStore(store: Store, rootKeyFile: string): VoStore {
       await store.commit(keys.map((key) => ({ type: 'del', sublevel: 'vo', key })))
       await rm(rootKeyFile, { force: true })
     },
+    clearMembership: () => store.commit([{ type: 'del', sublevel: 'vo', key: 'membership' }]),
     async rootKey() {
       const bytes = await readFile(rootKeyFile).catch(() => undefined)
       return bytes === undefined ? undefined : privateKeyFromProtobuf(bytes)

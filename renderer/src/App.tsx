@@ -6,6 +6,8 @@ import { ConnectionBadge } from './components/ConnectionBadge.tsx'
 import { DisconnectedBanner } from './components/DisconnectedBanner.tsx'
 import { Logo } from './components/Logo.tsx'
 import { Navigation } from './components/Navigation.tsx'
+import { VoBadge } from './components/VoBadge.tsx'
+import { WaitingForNode } from './components/WaitingForNode.tsx'
 import { useNodeStatus, type NodeStatusState } from './hooks/useNodeStatus.ts'
 import { useRoute } from './hooks/useRoute.ts'
 import type { Route } from './routes.ts'
@@ -34,12 +36,15 @@ export function App({ client }: { client: ApiClient }) {
               GridNode
             </Text>
           </Group>
-          <ConnectionBadge connected={live.connected} />
+          <Group gap="sm">
+            {live.status !== null && <VoBadge vo={live.status.vo} />}
+            <ConnectionBadge connected={live.connected} />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm">
         <AppShell.Section grow>
-          <Navigation current={route} onNavigate={nav.close} />
+          <Navigation current={route} onNavigate={nav.close} inVo={Boolean(live.status?.vo)} />
         </AppShell.Section>
         {live.status !== null && (
           <AppShell.Section px="sm" pb="xs">
@@ -65,15 +70,9 @@ export function App({ client }: { client: ApiClient }) {
 function Page({ route, live, client }: { route: Route; live: NodeStatusState; client: ApiClient }) {
   switch (route) {
     case 'node':
-      if (live.status !== null) return <NodeView status={live.status} client={client} />
-      return (
-        <Group gap="sm" c="dimmed" mt="xl">
-          <Loader size="sm" />
-          <Text>Waiting for your node…</Text>
-        </Group>
-      )
+      return live.status === null ? <WaitingForNode /> : <NodeView status={live.status} client={client} />
     case 'vo':
-      return <VoView />
+      return live.status === null ? <WaitingForNode /> : <VoView status={live.status} client={client} />
     case 'folders':
       return <FoldersView />
     case 'health':

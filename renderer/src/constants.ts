@@ -5,3 +5,8 @@ export const RECONNECT_MAX_MS = 30_000
 export const RECONNECT_STABLE_MS = 10_000
 /** A snapshot call (status, health history) on loopback answers in milliseconds; one hanging this long means the node is stuck. */
 export const SNAPSHOT_TIMEOUT_MS = 10_000
+/**
+ * A VO's member list is fetched again this long after the last status event of a burst (a join
+ * brings a connection, a proof and a gossip message within milliseconds): one call, not three.
+ */
+export const MEMBERS_REFRESH_DEBOUNCE_MS = 300

@@ -52,3 +52,8 @@ export function formatSignificant(value: number): string {
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2
   return Number(value.toFixed(digits)).toString()
 }
+
+/** An ISO time as people read it where they are: "14 Mar 2026, 14:05" (their locale decides the order). */
+export function formatDateTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+}

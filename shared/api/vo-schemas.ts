@@ -26,6 +26,9 @@ export const VoMemberSchema = z.object({
 })
 export type VoMember = z.infer<typeof VoMemberSchema>
 
+/** Every invite token starts with this, so people and programs recognise one. */
+export const INVITE_PREFIX = 'gridnode-invite:'
+
 export const VoNameSchema = z.string().trim().min(1).max(80)
 
 /** Issue 3: `--expires 7d` by default; at least a minute, at most a year. */

@@ -9,7 +9,8 @@ const ITEMS: readonly { route: Route; label: string; icon: TablerIcon }[] = [
   { route: 'health', label: 'Health', icon: IconActivityHeartbeat },
 ]
 
-export function Navigation({ current, onNavigate }: { current: Route; onNavigate: () => void }) {
+/** `inVo`: once the node is in a VO, its page is about that VO rather than about joining one. */
+export function Navigation({ current, onNavigate, inVo }: { current: Route; onNavigate: () => void; inVo: boolean }) {
   return (
     <Stack gap={4}>
       {ITEMS.map(({ route, label, icon: ItemIcon }) => (
@@ -17,7 +18,7 @@ export function Navigation({ current, onNavigate }: { current: Route; onNavigate
           key={route}
           component="a"
           href={routeHref(route)}
-          label={label}
+          label={route === 'vo' && inVo ? 'Your VO' : label}
           leftSection={<ItemIcon size={18} stroke={1.6} color={route === current ? 'var(--mantine-color-teal-filled)' : undefined} />}
           active={route === current}
           // A neutral highlight keeps the navigation calm; the teal icon marks where you are.

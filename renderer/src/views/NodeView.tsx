@@ -10,7 +10,7 @@ export function NodeView({ status, client }: { status: Status; client: ApiClient
   return (
     <Stack gap="lg">
       <PageHeader title="This node" description="Its identity on the grid and the peers it is connected to, live." />
-      <IdentityCard node={status.node} />
+      <IdentityCard node={status.node} vo={status.vo} />
       <ListenAddresses addrs={status.node.listen} />
       <PeersCard peers={status.peers} client={client} />
     </Stack>

@@ -1,13 +1,13 @@
-import { IconUsersGroup } from '@tabler/icons-react'
-import { NotYetAvailable } from '../components/NotYetAvailable.tsx'
+/**
+ * The "install and join a VO" journey (issue 3): onboarding while this node is in no VO, the VO's
+ * page once it is. Which one shows follows the node's pushed status, so joining, creating and
+ * leaving switch pages by themselves.
+ */
+import type { ApiClient } from '../../../shared/api/client.ts'
+import type { Status } from '../../../shared/api/schemas.ts'
+import { VoOnboarding } from './vo/VoOnboarding.tsx'
+import { VoPage } from './vo/VoPage.tsx'
 
-export function VoView() {
-  return (
-    <NotYetAvailable
-      title="Join a VO"
-      summary="A Virtual Organization is a pool of machines whose members can work with each other."
-      icon={<IconUsersGroup />}
-      details="Here you will create a VO and become its admin, or join one with a signed invite or find one on your local network. Only members of the same VO can talk to each other."
-    />
-  )
+export function VoView({ status, client }: { status: Status; client: ApiClient }) {
+  return status.vo === null ? <VoOnboarding client={client} /> : <VoPage vo={status.vo} status={status} client={client} />
 }

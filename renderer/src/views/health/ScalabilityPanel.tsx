@@ -1,7 +1,7 @@
 import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import type { Scalability } from '../../../../shared/api/health-schemas.ts'
+import { RelativeTime } from '../../components/RelativeTime.tsx'
 import { formatMs, formatPercent, formatRate, formatSignificant } from '../../format.ts'
-import { Age } from './Age.tsx'
 import { AmdahlChart } from './AmdahlChart.tsx'
 
 type MethodName = 'paper' | 'corrected'
@@ -116,7 +116,7 @@ function MethodsTable({ scalability }: { scalability: Scalability }) {
                 {estimate.spread === null ? '—' : estimate.spread.toFixed(2)}
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                <Age iso={estimate.updatedAt} />
+                <RelativeTime iso={estimate.updatedAt} />
               </Table.Td>
             </Table.Tr>
           )
