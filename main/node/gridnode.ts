@@ -235,7 +235,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
             host,
             vo,
             logger: componentLogger(logger, 'overlay'),
-            availability: () => ({ availability: availabilityFrom(health.latest(), process.uptime() * 1000, onMains), p: health.scalability().p }),
+            availability: () => ({ availability: availabilityFrom(health.latest(), process.uptime() * 1000, onMains, layout.root), p: health.scalability().p }),
           },
           init.overlay,
         )

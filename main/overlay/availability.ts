@@ -1,6 +1,7 @@
 /** What this machine offers the overlay's elections: its availability, read from the OS and health samples. */
+import { statfsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { HealthSample } from '../../shared/api/health-schemas.ts'
 import type { Availability } from './score.ts'
@@ -25,14 +26,15 @@ export async function onMainsPower(): Promise<boolean> {
 
 /**
  * The node's availability now. Cores offered are all cores until contribution settings exist
- * (issue 5); disk offered is the free disk of the data folder.
+ * (issue 5); disk offered is the free disk of the data folder. Before the first health sample
+ * (at start, when the first advertisement is made) the OS is asked directly, so no node
+ * advertises zeros.
  */
-export function availabilityFrom(sample: HealthSample | undefined, uptimeMs: number, onMains: boolean): Availability {
-  return {
-    uptimeMs,
-    cores: sample?.cpu.cores ?? availableParallelism(),
-    diskBytes: sample?.disk.freeBytes ?? 0,
-    load: sample?.cpu.machine ?? 0,
-    onMains,
+export function availabilityFrom(sample: HealthSample | undefined, uptimeMs: number, onMains: boolean, dataDir: string): Availability {
+  if (sample !== undefined) {
+    return { uptimeMs, cores: sample.cpu.cores, diskBytes: sample.disk.freeBytes, load: sample.cpu.machine, onMains }
   }
+  const cores = availableParallelism()
+  const fs = statfsSync(dataDir)
+  return { uptimeMs, cores, diskBytes: fs.bavail * fs.bsize, load: Math.min(1, (loadavg()[0] ?? 0) / cores), onMains }
 }

@@ -40,6 +40,8 @@ test('members elect one super-peer that answers discovery; after SIGKILL a new o
   assert.equal(found.satisfied, true)
   assert.deepEqual(found.candidates.map((c) => c.peer).sort(), nodes.filter((n) => n !== asker).map((n) => n.peerId).sort())
   assert.equal(found.path[0], asker.peerId, 'the path starts at the asking node')
+  // Advertisements say what each node really offers, from the first one on: no zeros.
+  assert.ok(found.candidates.every((c) => c.cores > 0 && c.diskBytes > 0), JSON.stringify(found.candidates.map((c) => [c.cores, c.diskBytes])))
   assert.ok(found.hops >= 1 && found.hops <= 3)
 
   assert.equal((await leader.signal('SIGKILL')).signal, 'SIGKILL')
