@@ -78,7 +78,7 @@ function Page({ route, live, client }: { route: Route; live: NodeStatusState; cl
     case 'health':
       return (
         <Suspense fallback={<Loader size="sm" mt="xl" />}>
-          <HealthView client={client} pushedScalability={live.status?.scalability ?? null} />
+          <HealthView client={client} status={live.status} />
         </Suspense>
       )
   }

@@ -10,3 +10,12 @@ export const SNAPSHOT_TIMEOUT_MS = 10_000
  * brings a connection, a proof and a gossip message within milliseconds): one call, not three.
  */
 export const MEMBERS_REFRESH_DEBOUNCE_MS = 300
+/**
+ * The VO's health table asks the super-peers again this often. Members re-register with their
+ * super-peer every 5 s, so a faster refresh would show little new and cost each super-peer a query.
+ */
+export const VO_HEALTH_REFRESH_MS = 30_000
+/** Discovery's own ceiling (DiscoverInputSchema): with no requirement, every live advertisement up to it. */
+export const VO_HEALTH_WANT = 100
+/** Load at or above which a member is shown as busy rather than ok. */
+export const BUSY_LOAD = 0.9

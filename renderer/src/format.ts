@@ -57,3 +57,11 @@ export function formatSignificant(value: number): string {
 export function formatDateTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }
+
+/**
+ * "12D3KooW…x7Qe9a" for a peer ID: every Ed25519 peer ID starts with 12D3KooW, so the prefix says
+ * what it is and the tail tells peers apart. The full ID goes in a title and a copy button.
+ */
+export function shortPeerId(peerId: string): string {
+  return peerId.length <= 16 ? peerId : `${peerId.slice(0, 8)}…${peerId.slice(-6)}`
+}

@@ -1,11 +1,11 @@
 /**
  * How this node is doing: live charts and headline numbers, its CPU scalability estimated from
- * contention (issue 6) with a what-if simulator, and, later, its VO's members.
+ * contention (issue 6) with a what-if simulator, and its VO's members as the super-peers see them.
  */
 import { Card, Group, Loader, Stack, Text } from '@mantine/core'
 import { useCallback, useEffect, useSyncExternalStore } from 'react'
 import type { ApiClient } from '../../../shared/api/client.ts'
-import type { Scalability } from '../../../shared/api/health-schemas.ts'
+import type { Status } from '../../../shared/api/schemas.ts'
 import { PageHeader } from '../components/PageHeader.tsx'
 import { HealthCharts } from './health/HealthCharts.tsx'
 import { HealthTiles } from './health/HealthTiles.tsx'
@@ -14,9 +14,11 @@ import { useHealthFeed } from './health/useHealthFeed.ts'
 import { VoHealthCard } from './health/VoHealthCard.tsx'
 import { WhatIfForm } from './health/WhatIfForm.tsx'
 
-/** `pushedScalability` is the estimate in the node's latest status event, if one has arrived. */
-export function HealthView({ client, pushedScalability }: { client: ApiClient; pushedScalability: Scalability | null }) {
+/** `status` is the node's latest pushed status, null until one arrives. */
+export function HealthView({ client, status }: { client: ApiClient; status: Status | null }) {
   const feed = useHealthFeed(client)
+  // The estimate in the latest status event, if one has arrived.
+  const pushedScalability = status?.scalability ?? null
   useEffect(() => {
     if (pushedScalability !== null) feed.store.setScalability(pushedScalability)
   }, [feed.store, pushedScalability])
@@ -45,7 +47,7 @@ export function HealthView({ client, pushedScalability }: { client: ApiClient; p
           <WhatIfForm client={client} scalability={scalability} />
         </>
       )}
-      <VoHealthCard />
+      <VoHealthCard client={client} status={status} store={feed.store} />
     </Stack>
   )
 }
