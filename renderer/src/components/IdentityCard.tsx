@@ -3,9 +3,9 @@ import type { NodeInfo } from '../../../shared/api/schemas.ts'
 import type { VoInfo } from '../../../shared/api/vo-schemas.ts'
 import { formatDuration } from '../format.ts'
 import { useUptime } from '../hooks/useUptime.ts'
-import { CopyValue } from './CopyValue.tsx'
 import { FieldLabel } from './FieldLabel.tsx'
 import { VoBadge } from './VoBadge.tsx'
+import { MonoCopy } from './MonoCopy.tsx'
 
 /** Who this node is: the identity other nodes see, the VO it belongs to, and where it keeps its data. */
 export function IdentityCard({ node, vo }: { node: NodeInfo; vo: VoInfo | null }) {
@@ -16,12 +16,7 @@ export function IdentityCard({ node, vo }: { node: NodeInfo; vo: VoInfo | null }
         <Group justify="space-between" align="flex-start" gap="lg">
           <div>
             <FieldLabel>Peer ID</FieldLabel>
-            <Group gap="xs" wrap="nowrap" align="center">
-              <Text ff="monospace" size="md" fw={500} style={{ wordBreak: 'break-all' }} data-testid="node-peer-id">
-                {node.peerId}
-              </Text>
-              <CopyValue value={node.peerId} label="Copy peer ID" />
-            </Group>
+            <MonoCopy value={node.peerId} label="Copy peer ID" size="md" fw={500} testId="node-peer-id" />
           </div>
           <div>
             <FieldLabel>VO</FieldLabel>
@@ -39,12 +34,7 @@ export function IdentityCard({ node, vo }: { node: NodeInfo; vo: VoInfo | null }
           </div>
           <div>
             <FieldLabel>Data folder</FieldLabel>
-            <Group gap={4} wrap="nowrap">
-              <Text ff="monospace" size="sm" style={{ wordBreak: 'break-all' }}>
-                {node.dataDir}
-              </Text>
-              <CopyValue value={node.dataDir} label="Copy data folder path" />
-            </Group>
+            <MonoCopy value={node.dataDir} label="Copy data folder path" />
           </div>
         </SimpleGrid>
       </Stack>

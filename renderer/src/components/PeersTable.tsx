@@ -1,7 +1,7 @@
-import { Group, Stack, Table, Text } from '@mantine/core'
+import { Stack, Table, Text } from '@mantine/core'
 import type { Peer } from '../../../shared/api/schemas.ts'
 import { formatLatency } from '../format.ts'
-import { CopyValue } from './CopyValue.tsx'
+import { MonoCopy } from './MonoCopy.tsx'
 
 /** The peers this node has open connections to, as the node last reported them. */
 export function PeersTable({ peers }: { peers: readonly Peer[] }) {
@@ -20,12 +20,7 @@ export function PeersTable({ peers }: { peers: readonly Peer[] }) {
           {peers.map((peer) => (
             <Table.Tr key={peer.peerId} data-testid="peer-row" data-peer-id={peer.peerId}>
               <Table.Td>
-                <Group gap={4} wrap="nowrap">
-                  <Text ff="monospace" size="sm" style={{ whiteSpace: 'nowrap' }}>
-                    {peer.peerId}
-                  </Text>
-                  <CopyValue value={peer.peerId} label="Copy peer ID" />
-                </Group>
+                <MonoCopy value={peer.peerId} label="Copy peer ID" wrap={false} />
               </Table.Td>
               <Table.Td>
                 <Stack gap={2}>

@@ -1,12 +1,12 @@
 import { Badge, Card, Group, Skeleton, Table, Text, Title } from '@mantine/core'
 import type { ApiClient } from '../../../../shared/api/client.ts'
 import type { VoInfo, VoMember } from '../../../../shared/api/vo-schemas.ts'
-import { CopyValue } from '../../components/CopyValue.tsx'
 import { RelativeTime } from '../../components/RelativeTime.tsx'
 import { ConfirmButton } from './ConfirmButton.tsx'
 import { RoleBadge, UNSQUEEZABLE } from './RoleBadge.tsx'
 import type { VoMembersState } from './useVoMembers.ts'
 import { VoError } from './VoError.tsx'
+import { MonoCopy } from '../../components/MonoCopy.tsx'
 
 /** Every member this node knows of, live; admins can revoke anyone but themselves. */
 export function MembersCard({ vo, members, client }: { vo: VoInfo; members: VoMembersState; client: ApiClient }) {
@@ -56,12 +56,7 @@ function MembersTable({ members, canRevoke, client }: { members: readonly VoMemb
           {members.map((member) => (
             <Table.Tr key={member.peerId} data-testid="vo-member-row" data-peer-id={member.peerId}>
               <Table.Td>
-                <Group gap={4} wrap="nowrap">
-                  <Text ff="monospace" size="sm" style={{ whiteSpace: 'nowrap' }}>
-                    {member.peerId}
-                  </Text>
-                  <CopyValue value={member.peerId} label="Copy peer ID" />
-                </Group>
+                <MonoCopy value={member.peerId} label="Copy peer ID" wrap={false} />
               </Table.Td>
               <Table.Td>
                 <RoleBadge role={member.role} />

@@ -2,11 +2,11 @@ import { Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { IconLogout } from '@tabler/icons-react'
 import type { ApiClient } from '../../../../shared/api/client.ts'
 import type { VoInfo } from '../../../../shared/api/vo-schemas.ts'
-import { CopyValue } from '../../components/CopyValue.tsx'
 import { FieldLabel } from '../../components/FieldLabel.tsx'
 import { RelativeTime } from '../../components/RelativeTime.tsx'
 import { ConfirmButton } from './ConfirmButton.tsx'
 import { RoleBadge } from './RoleBadge.tsx'
+import { MonoCopy } from '../../components/MonoCopy.tsx'
 
 /** Which VO this node is in, as what, until when; and the way out. */
 export function VoSummaryCard({ vo, client }: { vo: VoInfo; client: ApiClient }) {
@@ -37,12 +37,7 @@ export function VoSummaryCard({ vo, client }: { vo: VoInfo; client: ApiClient })
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="lg">
           <div>
             <FieldLabel>VO ID</FieldLabel>
-            <Group gap={4} wrap="nowrap">
-              <Text ff="monospace" size="sm" style={{ wordBreak: 'break-all' }} data-testid="vo-id">
-                {vo.id}
-              </Text>
-              <CopyValue value={vo.id} label="Copy VO ID" />
-            </Group>
+            <MonoCopy value={vo.id} label="Copy VO ID" testId="vo-id" />
           </div>
           <div>
             <FieldLabel>This node&apos;s role</FieldLabel>
