@@ -12,6 +12,13 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { GridNodeError } from '../../shared/errors.ts'
 
+/**
+ * Inbound connections accepted per second from one host (libp2p's default is 5). Members of a VO
+ * often share an address (behind one NAT, or several nodes on one machine) and reconnect in bursts
+ * after a restart; an unproven connection can still do nothing but prove membership or be closed.
+ */
+const INBOUND_CONNECTIONS_PER_HOST_PER_SECOND = 25
+
 /** Concurrent ping streams per connection: the connection monitor's and the node's own. */
 const PING_STREAMS = 4
 
@@ -47,5 +54,6 @@ export async function createHost({ privateKey, listen, metrics }: HostInit): Pro
     // with one stream allowed, two pings at once would make the monitor drop a healthy connection.
     services: { identify: identify(), ping: ping({ maxOutboundStreams: PING_STREAMS, maxInboundStreams: PING_STREAMS }) },
     metrics,
+    connectionManager: { inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_HOST_PER_SECOND },
   })
 }

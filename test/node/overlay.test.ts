@@ -6,24 +6,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { DiscoverResult, OverlayInfo } from '../../shared/api/overlay-schemas.ts'
-import type { Status } from '../../shared/api/schemas.ts'
 import { runCliJson } from '../harness/cli.ts'
-import { formVo, startNodes, type NodeProcess } from '../harness/node-process.ts'
-
-/** Waits until every node names the same live super-peer. */
-async function agreedSuperPeer(nodes: NodeProcess[]): Promise<string> {
-  const live = new Set(nodes.map((n) => n.peerId))
-  for (;;) {
-    const infos = await Promise.all(nodes.map((node) => node.waitForStatus((s) => s.overlay?.superPeer != null, `${node.name} to know its super-peer`)))
-    const named = new Set(infos.map((s) => s.overlay!.superPeer!))
-    const [only] = named
-    if (named.size === 1 && only !== undefined && live.has(only)) return only
-    const seen = infos.map((s, i) => `${nodes[i]!.name}: ${s.overlay!.superPeer!.slice(-6)}`).join(', ')
-    await Promise.race(
-      nodes.map((node, i) => node.waitForStatus((s: Status) => s.overlay?.superPeer !== infos[i]!.overlay!.superPeer, `a super-peer change (last seen: ${seen})`)),
-    )
-  }
-}
+import { formVo, startNodes } from '../harness/node-process.ts'
+import { agreedSuperPeer } from '../harness/overlay.ts'
 
 test('members elect one super-peer that answers discovery; after SIGKILL a new one is elected and answers', async (t) => {
   const nodes = await startNodes(t, ['n1', 'n2', 'n3', 'n4'])
