@@ -11,6 +11,13 @@
  * heartbeat); a candidate's proposal does not move its own term. Peers whose score we
  * have never heard are asked too, so the first election of a group reaches everyone; later ones
  * only the few known to outrank the candidate.
+ *
+ * Leaders are also named second-hand, in views and announcements (`claim`), with terms this core
+ * may never have seen in a message. Those terms count as seen, so a later win takes a term above
+ * them and replaces their entries everywhere by the newer-term rule; and a leader that hears of
+ * another leader of its group in its term or a newer one (a dead leader still named in views, or a
+ * rival it never exchanged heartbeats with) takes a new term above it and heartbeats that rival,
+ * which then follows or, if clearly better, takes over in a newer term still.
  */
 import { ANSWER_TIMEOUT_MS, COORDINATOR_TIMEOUT_MS, FAILURE_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, JOIN_JITTER_MS, JOIN_WAIT_MS, TAKEOVER_MARGIN } from './constants.ts'
 import type { Core, Output, PeerId, TickInput } from './core.ts'
@@ -38,6 +45,8 @@ export type ElectionInput =
   | { type: 'peer-up' | 'peer-down'; now: number; peer: PeerId }
   /** This node's score changed (load, uptime). */
   | { type: 'score'; now: number; score: number }
+  /** A view or announcement says `peer` leads this group in `term`. */
+  | { type: 'claim'; now: number; peer: PeerId; term: number }
 
 /** joining: listening for an existing leader; electing: waiting for answers; waiting: answered, waiting for the coordinator. */
 export type ElectionRole = 'joining' | 'follower' | 'electing' | 'waiting' | 'leader'
@@ -74,11 +83,12 @@ export function createElection(init: ElectionInit): Election {
 
   const message = (type: 'election' | 'answer' | 'coordinator'): ElectionMessage => ({ type, level, group, term: type === 'election' ? highest : term, score })
 
+  /** Reports a new leader, or the same one in a new term: views record the term, and must learn it. */
   function setLeader(peer: PeerId | null): void {
+    const changed = peer !== leader || term !== leaderTerm
     leaderTerm = term
-    if (peer === leader) return
     leader = peer
-    out.push({ type: 'effect', effect: { type: 'leader-changed', level, group, leader, term } })
+    if (changed) out.push({ type: 'effect', effect: { type: 'leader-changed', level, group, leader, term } })
   }
 
   function heartbeat(): void {
@@ -136,7 +146,27 @@ export function createElection(init: ElectionInit): Election {
       if (role !== 'electing' && role !== 'waiting') startElection(now)
       return
     }
+    // A leader yielding to a higher-ranked one of its own term tells it so: views may have
+    // recorded this node for the term, and only a new term of the winner (above) replaces that.
+    if (role === 'leader' && theirTerm === term) out.push({ type: 'send', to: from, message: message('coordinator') })
     follow(from, theirTerm, theirScore, now)
+  }
+
+  function addMember(peer: PeerId): void {
+    if (peer === self || members.has(peer)) return
+    members.add(peer)
+    if (role === 'leader') out.push({ type: 'send', to: peer, message: message('coordinator') })
+  }
+
+  function onClaim(peer: PeerId, theirTerm: number, now: number): void {
+    highest = Math.max(highest, theirTerm)
+    if (peer === self) return // this node's own claim, echoed back: its own role says whether it holds
+    if (role === 'leader' && theirTerm >= term) {
+      members.add(peer)
+      highest++
+      return becomeLeader(now)
+    }
+    addMember(peer)
   }
 
   function onMessage(from: PeerId, m: ElectionMessage, now: number): void {
@@ -194,10 +224,10 @@ export function createElection(init: ElectionInit): Election {
           onTick(input.now)
           break
         case 'peer-up':
-          if (input.peer !== self && !members.has(input.peer)) {
-            members.add(input.peer)
-            if (role === 'leader') out.push({ type: 'send', to: input.peer, message: message('coordinator') })
-          }
+          addMember(input.peer)
+          break
+        case 'claim':
+          onClaim(input.peer, input.term, input.now)
           break
         case 'peer-down':
           members.delete(input.peer)

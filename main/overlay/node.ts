@@ -9,6 +9,10 @@
  * Announcements travel across: a new super-peer tells its region's super-peers, a new region peer
  * tells the other regions' region peers; a group it knows no leader of is reached through a
  * contact (any known peer there), which relays the announcement up its own hierarchy.
+ *
+ * A node's own elections are authoritative for its own groups' entries (its sub-grid's always, its
+ * region's while it is a super-peer): what views and announcements say about those groups is
+ * passed to the election as a claim (see election.ts) instead of being merged.
  */
 import { ANNOUNCE_INTERVAL_MS } from './constants.ts'
 import type { Core, Output, PeerId, TickInput } from './core.ts'
@@ -128,32 +132,42 @@ export function createOverlayNode(init: OverlayNodeInit): OverlayNode {
     if (v === lastMerged) return // the same view again (an in-process runtime shares objects): nothing new
     lastMerged = v
     if (v.region === region) mergeSuperPeers(v.superPeers, now)
-    mergeRegionPeers(v.regionPeers)
+    mergeRegionPeers(v.regionPeers, now)
   }
 
   function mergeSuperPeers(entries: ViewEntry[], now: number): boolean {
-    const changed = superPeers.merge(entries)
-    if (changed.length === 0) return false
-    view = null
-    for (const { entry, replaced } of changed) {
-      if (regionElection === null) break
-      if (replaced !== null) run('region', regionElection.handle({ type: 'peer-down', now, peer: replaced }), now)
-      if (regionElection !== null && entry.peer !== self) run('region', regionElection.handle({ type: 'peer-up', now, peer: entry.peer }), now)
+    for (const e of entries) if (e.group === subgrid) run('subgrid', subgridElection.handle({ type: 'claim', now, peer: e.peer, term: e.term }), now)
+    const changed = superPeers.merge(entries.filter((e) => e.group !== subgrid))
+    if (changed.length > 0) view = null
+    for (const { replaced } of changed) {
+      if (regionElection !== null && replaced !== null) run('region', regionElection.handle({ type: 'peer-down', now, peer: replaced }), now)
     }
-    return true
+    // Every super-peer the view holds is a region election member, also one that an earlier
+    // peer-down (a dropped connection) removed: membership follows the view, not its changes.
+    for (const e of entries) {
+      if (regionElection !== null && e.group !== subgrid && superPeers.get(e.group)?.peer === e.peer) run('region', regionElection.handle({ type: 'peer-up', now, peer: e.peer }), now)
+    }
+    return changed.length > 0
   }
 
-  function mergeRegionPeers(entries: ViewEntry[]): boolean {
-    const changed = regionPeers.merge(entries).length > 0
+  function mergeRegionPeers(entries: ViewEntry[], now: number): boolean {
+    const mine = regionElection === null ? [] : entries.filter((e) => e.group === region)
+    for (const e of mine) if (regionElection !== null) run('region', regionElection.handle({ type: 'claim', now, peer: e.peer, term: e.term }), now)
+    const changed = regionPeers.merge(entries.filter((e) => !mine.includes(e))).length > 0
     if (changed) view = null
     return changed
+  }
+
+  /** Records this node's own election result for its group: authoritative, whatever the views said. */
+  function setOwn(leaders: LeaderView, entry: ViewEntry): void {
+    if (leaders.set(entry)) view = null
   }
 
   function onSuperPeer(leader: PeerId | null, term: number, now: number): void {
     const was = isSuperPeer()
     registration.handle({ type: 'super-peer', now, superPeer: leader }).forEach((o) => out.push(o))
+    if (leader !== null) setOwn(superPeers, { group: subgrid, peer: leader, term })
     if (leader === self && !was) {
-      mergeSuperPeers([{ group: subgrid, peer: self, term }], now)
       const known = regionPeers.get(region)
       regionElection = createElection({
         level: 'region',
@@ -176,12 +190,11 @@ export function createOverlayNode(init: OverlayNodeInit): OverlayNode {
       regionPeers.forget(region, self)
       view = null
     }
-    if (leader !== null) mergeSuperPeers([{ group: subgrid, peer: leader, term }], now)
   }
 
   function onRegionPeer(leader: PeerId | null, term: number, now: number): void {
     if (leader === null) return
-    mergeRegionPeers([{ group: region, peer: leader, term }])
+    setOwn(regionPeers, { group: region, peer: leader, term })
     if (leader === self) announce(now, true)
   }
 
@@ -232,7 +245,7 @@ export function createOverlayNode(init: OverlayNodeInit): OverlayNode {
       } else if (a.relays === 0 && superPeer !== null) send(superPeer, { ...a, relays: 1 })
       return
     }
-    const changed = mergeRegionPeers([entry])
+    const changed = mergeRegionPeers([entry], now)
     if (regionElection?.snapshot().leader === self) {
       if (changed && a.peer !== self) send(a.peer, { type: 'view', view: currentView() })
       return

@@ -50,7 +50,7 @@ export interface OverlayRuntime {
   stop(): void
   snapshot(): OverlaySnapshot
   discover(spec: QuerySpec, want: number): Promise<DiscoveryResult>
-  /** Called when this node's view of the hierarchy changes (a new super-peer or region peer). */
+  /** Called when this node's snapshot changes: its role, its leaders, or its index's size. */
   onChange(listener: () => void): () => void
 }
 
@@ -66,16 +66,22 @@ export function createOverlayRuntime({ host, vo, logger, availability }: Overlay
     if (e.type === 'leader-changed') {
       // `tier`, not `level`: pino's own field is called level.
       logger.info({ tier: e.level, group: e.group, leader: e.leader, term: e.term }, 'leader changed')
-      listeners.forEach((listener) => listener())
     } else {
       queries.get(e.id)?.({ candidates: e.candidates, path: e.path, hops: e.hops, satisfied: e.satisfied })
     }
   }
 
+  /** The last snapshot listeners were told of: the status stream carries every change, the index filling included. */
+  let reported = ''
   const input = (event: OverlayInput): void => {
     if (node === undefined) return
     for (const output of node.handle(event)) apply(output)
     rearm()
+    const s = node?.snapshot(event.now)
+    const key = s === undefined ? '' : `${s.role} ${s.superPeer} ${s.regionPeer} ${s.indexSize}`
+    if (key === reported) return
+    reported = key
+    listeners.forEach((listener) => listener())
   }
 
   const apply = (output: Output): void => {

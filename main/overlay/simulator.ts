@@ -6,6 +6,15 @@
  * Timeline, in heartbeat intervals H: nodes start within the first H; the overlay forms until
  * WARMUP; the queries run; then a sample of super-peers is killed, later the region peers, and
  * timed until a successor takes office; a last batch of queries checks discovery after the kills.
+ *
+ * Peers' knowledge of each other comes in two models. By default every node starts knowing its
+ * sub-grid and a few contacts elsewhere. With `incrementalJoins`, nodes learn each other the way
+ * the runtime makes them (runtime.ts): a node starts knowing only the bootstrap node (node 0, which
+ * every other node joins through, as a VO forms through its creator); the first message between
+ * two nodes stands for their connection, over which the sender says hello with up to
+ * HELLO_DIRECTORY_LIMIT peers it knows and the receiver answers with its own, each side feeding
+ * peer-up for every peer new to it; a killed node's connections drop, so the nodes it had met
+ * (and only those) get peer-down and forget it, while directories elsewhere may still name it.
  */
 import { seededRandom } from '../util/random.ts'
 import { HEARTBEAT_INTERVAL_MS } from './constants.ts'
@@ -16,6 +25,7 @@ import { createKademlia } from './kademlia.ts'
 import { parseMessage, type OverlayMessage } from './messages.ts'
 import { createOverlayNode, type OverlayNode, type PeerInfo } from './node.ts'
 import { buildTopology, latency } from './topology.ts'
+import { HELLO_DIRECTORY_LIMIT } from './wire.ts'
 import { makeQueries, satisfiableInRegion, type QueryOutcome, type SimQuery } from './workload.ts'
 
 export interface OverlaySimInit {
@@ -31,6 +41,8 @@ export interface OverlaySimInit {
   kills?: number
   /** Parse every delivered message with parseMessage, as the runtime will (slower; for tests). */
   validate?: boolean
+  /** Nodes learn each other incrementally through a bootstrap node and hellos, as in the runtime (see above). */
+  incrementalJoins?: boolean
 }
 
 export interface OverlayQueryOutcome extends QueryOutcome {
@@ -39,7 +51,7 @@ export interface OverlayQueryOutcome extends QueryOutcome {
 }
 
 export interface OverlaySimResult {
-  config: Required<Omit<OverlaySimInit, 'validate'>> & { heartbeatMs: number }
+  config: Required<Omit<OverlaySimInit, 'validate' | 'incrementalJoins'>> & { heartbeatMs: number }
   /** Per query of the main load, the outcome in each system; inRegion: the origin's region holds enough matches. */
   queries: Array<{ inRegion: boolean; overlay: OverlayQueryOutcome; flooding: QueryOutcome; kademlia: QueryOutcome }>
   /** Overlay queries after the kills. */
@@ -50,8 +62,11 @@ export interface OverlaySimResult {
   regionPeerFailover: { electedMs: number[]; killed: number }
   /** Overlay messages other than discovery (heartbeats, elections, registrations, announcements), per node per second. */
   maintenancePerNodePerSecond: number
-  /** Sub-grids at the end of the run, and those whose live members all follow one live super-peer. */
-  converged: { subgrids: number; agreed: number }
+  /**
+   * Sub-grids at the end of the run, and those whose live members all follow one live super-peer;
+   * regions, and those whose live members all name one live region peer that holds the office.
+   */
+  converged: { subgrids: number; agreed: number; regions: number; regionsAgreed: number }
   /** Messages parseMessage rejected (validate only; the cores must only ever send valid ones). */
   rejected: number
   floodingDegree: number
@@ -149,15 +164,44 @@ export function simulateOverlay(init: OverlaySimInit): OverlaySimResult {
     }
   }
 
+  /** incrementalJoins: whom each node knows (insertion order, as the runtime's directory) and whom it is connected to. */
+  const directory: Array<Set<number>> = Array.from({ length: n }, () => new Set())
+  const connected: Array<Set<number>> = Array.from({ length: n }, () => new Set())
+
+  function learn(node: number, peer: number): void {
+    if (peer === node || directory[node]!.has(peer)) return
+    directory[node]!.add(peer)
+    const core = nodes[node]
+    if (core !== undefined) emit(node, core.handle({ type: 'peer-up', now, ...info[peer]! }))
+  }
+
+  /** `dialer` connects to `listener`: hello with the dialer's directory, answered with the listener's. */
+  function connect(dialer: number, listener: number): void {
+    connected[dialer]!.add(listener)
+    connected[listener]!.add(dialer)
+    const hello = [...directory[dialer]!].slice(0, HELLO_DIRECTORY_LIMIT)
+    const answer = [...directory[listener]!].slice(0, HELLO_DIRECTORY_LIMIT)
+    for (const peer of [dialer, ...hello]) learn(listener, peer)
+    for (const peer of [listener, ...answer]) learn(dialer, peer)
+  }
+
   function kill(node: number): void {
     alive[node] = 0
     nodes[node] = undefined
+    if (init.incrementalJoins !== true) return
+    for (const peer of connected[node]!) {
+      connected[peer]!.delete(node)
+      directory[peer]!.delete(node)
+      const core = nodes[peer]
+      if (core !== undefined) emit(peer, core.handle({ type: 'peer-down', now, peer: topology.peers[node]! }))
+    }
+    connected[node]!.clear()
   }
 
   // Nodes start within the first heartbeat interval, knowing their sub-grid and two contacts in every other sub-grid of their region and every other region.
   const contactsOf = (members: number[]): PeerInfo[] => [0, 1].map(() => info[members[Math.floor(random() * members.length)]!]!)
   const regionMembers = Array.from({ length: config.regions }, (_, r) => topology.subgrids.filter((_, g) => topology.subgridRegion[g] === r).flat())
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n && init.incrementalJoins !== true; i++) {
     const g = topology.subgridOf[i]!
     const r = topology.regionOf[i]!
     const peers = [
@@ -169,6 +213,15 @@ export function simulateOverlay(init: OverlaySimInit): OverlaySimResult {
       alive[i] = 1
       nodes[i] = createOverlayNode({ ...info[i]!, self: info[i]!.peer, peers, availability: topology.availability[i]!, addrs: [], p: topology.p[i]!, now, random: seededRandom(config.seed * 7919 + i) })
       emit(i, [])
+    })
+  }
+  // incrementalJoins: the bootstrap starts first; each other node starts within the first interval and joins through it.
+  for (let i = 0; i < n && init.incrementalJoins === true; i++) {
+    at(i === 0 ? 0 : random() * H, () => {
+      alive[i] = 1
+      nodes[i] = createOverlayNode({ ...info[i]!, self: info[i]!.peer, peers: [], availability: topology.availability[i]!, addrs: [], p: topology.p[i]!, now, random: seededRandom(config.seed * 7919 + i) })
+      emit(i, [])
+      if (i !== 0) connect(i, 0)
     })
   }
 
@@ -222,6 +275,7 @@ export function simulateOverlay(init: OverlaySimInit): OverlaySimResult {
       emit(e.to, node.handle({ type: 'tick', now }))
       continue
     }
+    if (init.incrementalJoins === true && !connected[e.from]!.has(e.to) && alive[e.from] === 1) connect(e.from, e.to)
     let message = e.message
     if (init.validate === true) {
       const parsed = parseMessage(JSON.parse(JSON.stringify(message)))
@@ -241,6 +295,12 @@ export function simulateOverlay(init: OverlaySimInit): OverlaySimResult {
     const at = leader === null ? undefined : index.get(leader)
     return at !== undefined && alive[at] === 1 && nodes[at]!.snapshot(now).role !== 'member' && live.every((m) => nodes[m]!.snapshot(now).superPeer === leader)
   }).length
+  const regionCount = new Set(topology.subgridRegion).size
+  const regionsAgreed = Array.from({ length: regionCount }, (_, r) => topology.peers.flatMap((_, i) => (alive[i] === 1 && topology.regionOf[i] === r ? [i] : []))).filter((live) => {
+    const leader = live.length > 0 ? nodes[live[0]!]!.snapshot(now).regionPeer : null
+    const at = leader === null ? undefined : index.get(leader)
+    return at !== undefined && alive[at] === 1 && nodes[at]!.snapshot(now).role === 'region-peer' && live.every((m) => nodes[m]!.snapshot(now).regionPeer === leader)
+  }).length
   const outcome = (id: string): OverlayQueryOutcome => ({ ...(outcomes.get(id) ?? { hops: Infinity, satisfied: false, latencyMs: Infinity }), messages: perQuery.get(id) ?? 0 })
   const flooding = createFlooding(topology, { seed: config.seed + 2, loss: config.loss })
   const kademlia = createKademlia(topology, { seed: config.seed + 3, loss: config.loss })
@@ -252,7 +312,7 @@ export function simulateOverlay(init: OverlaySimInit): OverlaySimResult {
     superPeerFailover: failover,
     regionPeerFailover: regionFailover,
     maintenancePerNodePerSecond: maintenance / n / seconds,
-    converged: { subgrids: topology.subgrids.length, agreed },
+    converged: { subgrids: topology.subgrids.length, agreed, regions: regionCount, regionsAgreed },
     rejected,
     floodingDegree: flooding.degree,
     events,
