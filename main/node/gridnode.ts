@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs'
 import { multiaddr } from '@multiformats/multiaddr'
-import { peerIdFromString } from '@libp2p/peer-id'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { ApiEvent } from '../../shared/api/contract.ts'
 import type { HttpEndpoint } from '../../shared/api/http-transport.ts'
 import type { Peer, Status } from '../../shared/api/schemas.ts'
@@ -81,8 +81,12 @@ export function createGridNode(init: GridNodeInit): GridNode {
     return running
   }
 
+  /** Connected peers that proved membership: the others are on their way out. */
+  const memberPeers = ({ peers, vo }: Running): Peer[] => peers.peers().filter((peer) => vo.isProven(peer.peerId))
+
   const status = (): Status => {
-    const { host, peers, vo, overlay, health, startedAt } = mustRun()
+    const current = mustRun()
+    const { host, vo, overlay, health, startedAt } = current
     return {
       node: {
         peerId: host.peerId.toString(),
@@ -92,8 +96,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
         dataDir: layout.root,
         startedAt: startedAt.toISOString(),
       },
-      // Only peers that proved membership count: others are on their way out.
-      peers: peers.peers().filter((peer) => vo.isProven(peer.peerId)),
+      peers: memberPeers(current),
       vo: vo.info(),
       overlay: vo.info() === null ? null : overlay.snapshot(),
       scalability: health.scalability(),
@@ -136,7 +139,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
 
   const handlers: ApiHandlers = {
     status: async () => status(),
-    peers: async () => status().peers,
+    peers: async () => memberPeers(mustRun()),
     connect: async ({ multiaddr: target }) => {
       const { host, peers, vo } = mustRun()
       const addr = parseDialTarget(target)
@@ -210,7 +213,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
         const store = await openStore(layout.database)
         cleanup.push(() => store.close())
         const privateKey = await loadOrCreateIdentity(layout.identityKey)
-        logger = logger.child({ node: peerIdFromString(privateKey.publicKey.toString()).toString().slice(-8) })
+        logger = logger.child({ node: peerIdFromPrivateKey(privateKey).toString().slice(-8) })
         const traffic = createTrafficCounter()
         const host = await createHost({ privateKey, listen: init.listen, metrics: traffic.metrics })
         await host.start()
@@ -224,7 +227,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
         const health: NodeHealth = createNodeHealth(
           {
             takeTraffic: () => traffic.take(),
-            peerCount: () => peers.peers().filter((peer) => vo.isProven(peer.peerId)).length,
+            peerCount: () => (running === undefined ? 0 : memberPeers(running).length),
             locks: [store.commitLock, vo.admissionLock],
             logger: componentLogger(logger, 'health'),
           },

@@ -37,7 +37,7 @@ export function createPeerTracker({ host, logger }: PeerTrackerComponents, init:
     for (const listener of listeners) listener()
   }
 
-  // libp2p's ping allows one outbound stream per peer at a time, so concurrent asks share one ping.
+  // Concurrent asks for one peer (a new connection, a `connect` call) share one ping: one answer serves all.
   const inflight = new Map<string, Promise<number | null>>()
 
   const ping = async (peerId: PeerId): Promise<number | null> => {

@@ -6,6 +6,7 @@
  * protocol, which redeems an invite, is open to strangers.
  */
 import type { Connection, PeerId, PrivateKey, StreamMiddleware } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { GridNodeError, isErrorCode, toGridNodeError } from '../../shared/errors.ts'
 import { InstrumentedLock } from '../health/instrumented-lock.ts'
@@ -188,9 +189,10 @@ export function createVoMembership({ host, voStore, privateKey, logger, now = Da
       return
     }
     logger.info({ subject }, 'membership revoked')
-    const subjectConnections = host.getConnections().filter((c) => c.remotePeer.toString() === subject)
-    // Tell the member itself before cutting it off, so it can show why rather than look stranded.
-    await Promise.all(subjectConnections.map((c) => send(c.remotePeer, { type: 'revocation', revocation })))
+    const subjectConnections = host.getConnections(peerIdFromString(subject))
+    // Tell the member itself (once) before cutting it off, so it can show why rather than look stranded.
+    const reachable = subjectConnections[0]?.remotePeer
+    if (reachable !== undefined) await send(reachable, { type: 'revocation', revocation })
     proven.delete(subject)
     await Promise.all(subjectConnections.map((c) => c.close().catch(() => undefined)))
     spread({ type: 'revocation', revocation }, from)

@@ -4,7 +4,7 @@ import type { DiscoverResult, OverlayInfo } from '../../../shared/api/overlay-sc
 import { resolveDataDir } from '../../node/options.ts'
 import { connectToNode } from '../api-client.ts'
 import { printJson } from '../format.ts'
-import { dataOption, jsonOption } from '../options.ts'
+import { dataOption, jsonOption, parsePositiveInt } from '../options.ts'
 import { queryCommand } from '../query-command.ts'
 
 const UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }
@@ -14,12 +14,6 @@ export function parseSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?$/i.exec(text.trim())
   if (match === null) throw new InvalidArgumentError('a size such as 500M, 10G or 1T.')
   return Math.round(Number(match[1]) * (UNITS[match[2]!.toUpperCase()] ?? 1))
-}
-
-function parsePositive(text: string): number {
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('a whole number of at least 1.')
-  return value
 }
 
 const formatOverlay = (overlay: OverlayInfo | null): string =>
@@ -47,9 +41,9 @@ export const overlayCommand = () => queryCommand('overlay', "this node's place i
 export const discoverCommand = () =>
   new Command('discover')
     .description('find VO members offering at least the given cores and disk, ranked, with the path the query took')
-    .option('--cores <n>', 'cores wanted', parsePositive)
+    .option('--cores <n>', 'cores wanted', parsePositiveInt)
     .option('--disk <size>', 'disk wanted, e.g. 10G', parseSize)
-    .option('--want <n>', 'how many candidates are enough', parsePositive, 5)
+    .option('--want <n>', 'how many candidates are enough', parsePositiveInt, 5)
     .addOption(dataOption())
     .addOption(jsonOption())
     .action(async (options) => {

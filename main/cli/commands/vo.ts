@@ -5,7 +5,7 @@ import type { VoInfo, VoMember } from '../../../shared/api/vo-schemas.ts'
 import { resolveDataDir } from '../../node/options.ts'
 import { connectToNode } from '../api-client.ts'
 import { printJson } from '../format.ts'
-import { dataOption, jsonOption } from '../options.ts'
+import { dataOption, jsonOption, parsePositiveInt } from '../options.ts'
 import { queryCommand } from '../query-command.ts'
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
@@ -15,12 +15,6 @@ export function parseDuration(text: string): number {
   const match = /^(\d+)\s*([smhd])$/.exec(text.trim())
   if (match === null) throw new InvalidArgumentError('use a number and a unit: 90s, 30m, 12h or 7d.')
   return Number(match[1]) * (UNIT_SECONDS[match[2]!] ?? 1)
-}
-
-function parseCount(text: string): number {
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('a whole number of at least 1.')
-  return value
 }
 
 const describeVo = (vo: VoInfo): string => `${vo.name} (${vo.id}), as ${vo.role}; membership valid until ${vo.expiresAt}`
@@ -60,7 +54,7 @@ export const voCommand = () =>
         .description('print a signed invite (one line starting gridnode-invite:) for someone to join with')
         .addOption(new Option('--role <role>', 'role of the new member').choices(['member', 'admin'] as const).default('member' as const))
         .addOption(new Option('--expires <duration>', 'how long the invite stays valid: 90s, 30m, 12h, 7d').argParser(parseDuration).default(7 * 86_400, '7d'))
-        .addOption(new Option('--uses <n>', 'how many nodes may join with it').argParser(parseCount).default(1))
+        .addOption(new Option('--uses <n>', 'how many nodes may join with it').argParser(parsePositiveInt).default(1))
         .addOption(dataOption())
         .addOption(jsonOption())
         .action((options) =>
