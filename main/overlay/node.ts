@@ -64,8 +64,17 @@ export interface OverlaySnapshot {
   indexSize: number
 }
 
+/** The leaders this node knows of: what a map of the overlay draws. */
+export interface OverlayLeaders {
+  /** The super-peer of each sub-grid of this node's region. */
+  superPeers: Array<{ subgrid: string; peer: PeerId }>
+  /** The region peer of each region. */
+  regionPeers: Array<{ region: string; peer: PeerId }>
+}
+
 export interface OverlayNode extends Core<OverlayInput> {
   snapshot(now: number): OverlaySnapshot
+  leaders(): OverlayLeaders
 }
 
 export function createOverlayNode(init: OverlayNodeInit): OverlayNode {
@@ -329,6 +338,12 @@ export function createOverlayNode(init: OverlayNodeInit): OverlayNode {
       const superPeer = subgridElection.snapshot().leader
       const role = regionElection?.snapshot().leader === self ? 'region-peer' : isSuperPeer() ? 'super-peer' : 'member'
       return { subgrid, region, role, superPeer, regionPeer, indexSize: registration.indexSize(now) }
+    },
+    leaders() {
+      return {
+        superPeers: superPeers.entries().map((e) => ({ subgrid: e.group, peer: e.peer })),
+        regionPeers: regionPeers.entries().map((e) => ({ region: e.group, peer: e.peer })),
+      }
     },
   }
 }

@@ -14,7 +14,7 @@ import { seededRandom } from '../util/random.ts'
 import type { VoMembership } from '../vo/membership.ts'
 import type { OverlayEffect, Output } from './core.ts'
 import { overlayMessageSchema, type Advertisement, type OverlayMessage, type QuerySpec } from './messages.ts'
-import { createOverlayNode, type OverlayInput, type OverlayNode, type OverlaySnapshot } from './node.ts'
+import { createOverlayNode, type OverlayInput, type OverlayLeaders, type OverlayNode, type OverlaySnapshot } from './node.ts'
 import type { Availability } from './score.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { AckSchema, HELLO_DIRECTORY_LIMIT, HelloSchema, OVERLAY_PROTOCOLS, type DirectoryEntry, type Hello } from './wire.ts'
@@ -48,7 +48,7 @@ export interface OverlayRuntimeInit {
 export interface OverlayRuntime {
   start(): Promise<void>
   stop(): void
-  snapshot(): OverlaySnapshot
+  snapshot(): OverlaySnapshot & OverlayLeaders
   discover(spec: QuerySpec, want: number): Promise<DiscoveryResult>
   /** Called when this node's snapshot changes: its role, its leaders, or its index's size. */
   onChange(listener: () => void): () => void
@@ -77,11 +77,26 @@ export function createOverlayRuntime({ host, vo, logger, availability }: Overlay
     if (node === undefined) return
     for (const output of node.handle(event)) apply(output)
     rearm()
-    const s = node?.snapshot(event.now)
-    const key = s === undefined ? '' : `${s.role} ${s.superPeer} ${s.regionPeer} ${s.indexSize}`
+    if (node === undefined) return
+    const s = { ...node.snapshot(event.now), ...node.leaders() }
+    const key = JSON.stringify(s)
     if (key === reported) return
     reported = key
+    if (s.role !== 'member') warm(s)
     listeners.forEach((listener) => listener())
+  }
+
+  /**
+   * A super-peer keeps connections to the leaders a discovery fans out to, so a query's short
+   * region stage is not spent dialling (and proving membership) after a failover.
+   */
+  const warm = ({ superPeers, regionPeers }: OverlayLeaders): void => {
+    for (const { peer } of [...superPeers, ...regionPeers]) {
+      if (peer === self) continue
+      const id = peerIdFromString(peer)
+      if (host.getConnections(id).length > 0) continue
+      connectionTo(id).catch((err: unknown) => logger.debug({ peer, err: (err as Error).message }, 'could not reach a leader'))
+    }
   }
 
   const apply = (output: Output): void => {
@@ -199,7 +214,7 @@ export function createOverlayRuntime({ host, vo, logger, availability }: Overlay
     },
     snapshot() {
       if (node === undefined) throw new GridNodeError('NODE_STOPPING', 'The overlay is not running.')
-      return node.snapshot(Date.now())
+      return { ...node.snapshot(Date.now()), ...node.leaders() }
     },
     discover(spec, want) {
       const id = randomBytes(8).toString('hex')

@@ -13,6 +13,7 @@ import { useRoute } from './hooks/useRoute.ts'
 import type { Route } from './routes.ts'
 import { FoldersView } from './views/FoldersView.tsx'
 import { NodeView } from './views/NodeView.tsx'
+import { OverlayView } from './views/OverlayView.tsx'
 import { VoView } from './views/VoView.tsx'
 
 // Charts (uPlot) load with the first visit to Health, not with the app.
@@ -73,6 +74,8 @@ function Page({ route, live, client }: { route: Route; live: NodeStatusState; cl
       return live.status === null ? <WaitingForNode /> : <NodeView status={live.status} client={client} />
     case 'vo':
       return live.status === null ? <WaitingForNode /> : <VoView status={live.status} client={client} />
+    case 'overlay':
+      return live.status === null ? <WaitingForNode /> : <OverlayView status={live.status} client={client} />
     case 'folders':
       return <FoldersView />
     case 'health':

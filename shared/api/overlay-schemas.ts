@@ -10,6 +10,10 @@ export const OverlayInfoSchema = z.object({
   regionPeer: z.string().nullable(),
   /** Advertisements this node's index holds (0 unless it is a super-peer). */
   indexSize: z.number().int().nonnegative(),
+  /** The super-peer of each sub-grid of this node's region, as far as this node knows. */
+  superPeers: z.array(z.object({ subgrid: z.string(), peer: z.string() })),
+  /** The region peer of each region, as far as this node knows. */
+  regionPeers: z.array(z.object({ region: z.string(), peer: z.string() })),
 })
 export type OverlayInfo = z.infer<typeof OverlayInfoSchema>
 

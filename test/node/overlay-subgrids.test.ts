@@ -58,6 +58,11 @@ test('two sub-grids elect super-peers and one region peer; discovery spans both,
   await formVo(nodes)
   const first = await agreed(nodes)
 
+  // Each node's map of the overlay (what the UI draws) comes to name both sub-grids' leaders.
+  const mapsBoth = (info: OverlayInfo | null | undefined): boolean =>
+    info != null && [...first.superPeers].every(([subgrid, peer]) => info.superPeers.some((e) => e.subgrid === subgrid && e.peer === peer)) && info.regionPeers.some((e) => e.region === 'eu' && e.peer === first.regionPeer)
+  await Promise.all(nodes.map((node) => node.waitForStatus((s) => mapsBoth(s.overlay), `${node.name}'s overlay map to name both super-peers and the region peer`)))
+
   const westMember = nodes.find((n) => subgridOf(n.name) === 'west' && n.peerId !== first.superPeers.get('west'))!
   const found = await westMember.client.discover({ cores: 1, want: 4 })
   assert.equal(found.satisfied, true, JSON.stringify({ candidates: found.candidates.map((c) => c.subgrid), path: found.path }))
@@ -69,9 +74,9 @@ test('two sub-grids elect super-peers and one region peer; discovery spans both,
   const second = await agreed(survivors)
   assert.notEqual(second.superPeers.get('east'), eastLeader.peerId)
 
-  // A super-peer meets the region's other super-peers when it takes office (its announcement
-  // dials them), and a query can outrun that first connection's membership proof: the region
-  // stage then times out without them. So ask once the new east super-peer is connected there.
+  // A super-peer connects to the region's other leaders as soon as it knows them, but a query in
+  // the first moments after it takes office can outrun that connection's membership proof (the
+  // region stage then times out without them). So ask once the new east super-peer is connected.
   const newEast = survivors.find((n) => n.peerId === second.superPeers.get('east'))!
   const westSuperPeer = second.superPeers.get('west')!
   await newEast.waitForStatus((s) => s.peers.some((p) => p.peerId === westSuperPeer), 'the new east super-peer to connect to the west one')

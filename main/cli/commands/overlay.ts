@@ -24,7 +24,13 @@ const formatOverlay = (overlay: OverlayInfo | null): string =>
         `sub-grid   ${overlay.subgrid}, super-peer ${overlay.superPeer ?? '(electing)'}`,
         `region     ${overlay.region}, region peer ${overlay.regionPeer ?? '(electing)'}`,
         ...(overlay.role === 'member' ? [] : [`index      ${overlay.indexSize} advertisements`]),
+        ...leaderLines('sub-grids', overlay.superPeers.filter((e) => e.subgrid !== overlay.subgrid).map((e) => [e.subgrid, e.peer])),
+        ...leaderLines('regions', overlay.regionPeers.filter((e) => e.region !== overlay.region).map((e) => [e.region, e.peer])),
       ].join('\n') + '\n'
+
+/** The other groups' leaders this node knows, one per line under a heading. */
+const leaderLines = (heading: string, entries: Array<[string, string]>): string[] =>
+  entries.map(([group, peer], i) => `${i === 0 ? heading.padEnd(11) : ' '.repeat(11)}${group}: ${peer}`)
 
 function formatDiscovery(result: DiscoverResult): string {
   const rows = result.candidates.map(
