@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url'
 import envPaths from 'env-paths'
 import { GridNodeError } from '../../shared/errors.ts'
+import { lanSubgrid } from './lan-subgrid.ts'
 import type { ApiAddress, GridNodeInit } from './types.ts'
 
 export interface NodeOptions {
@@ -14,15 +15,17 @@ export interface NodeOptions {
   uiDir?: string | undefined
   subgrid?: string | undefined
   region?: string | undefined
+  /** False for `--no-mdns`; mDNS is on unless asked off, so a LAN works without addresses. */
+  mdns?: boolean | undefined
 }
 
 export const DEFAULT_LISTEN = '/ip4/0.0.0.0/tcp/0'
 export const DEFAULT_API = '127.0.0.1:0'
 /**
- * Without hints every node joins one sub-grid and one region. Grouping by measured RTT and LAN
- * is not automatic yet: admins who know their topology give --subgrid and --region.
+ * Without hints every node is in one region, and in its LAN's sub-grid (lan-subgrid.ts). Admins who
+ * know their topology better give --subgrid and --region.
  */
-export const DEFAULT_GROUP = 'default'
+export const DEFAULT_REGION = 'default'
 
 /**
  * Both shells resolve to the same per-user folder, so the CLI finds the desktop app's node.
@@ -54,7 +57,8 @@ export function resolveNodeInit(options: NodeOptions): GridNodeInit {
     dataDir: resolveDataDir(options.data),
     listen: options.listen !== undefined && options.listen.length > 0 ? options.listen : [DEFAULT_LISTEN],
     api: parseApiAddress(options.api ?? DEFAULT_API),
-    overlay: { subgrid: options.subgrid ?? DEFAULT_GROUP, region: options.region ?? DEFAULT_GROUP },
+    mdns: options.mdns ?? true,
+    overlay: { subgrid: options.subgrid ?? lanSubgrid(), region: options.region ?? DEFAULT_REGION },
     uiDir: options.uiDir ?? BUNDLED_UI_DIR,
   }
 }
