@@ -22,6 +22,7 @@ export const ERROR_KINDS = {
   PAYLOAD_TOO_LARGE: { http: 413, exit: 1 },
   INVALID_MULTIADDR: { http: 400, exit: 1 },
   DIAL_FAILED: { http: 502, exit: 1 },
+  SPEEDTEST_FAILED: { http: 502, exit: 1 },
   NODE_NOT_RUNNING: { http: 503, exit: 1 },
   NODE_UNREACHABLE: { http: 503, exit: 1 },
   NODE_STOPPING: { http: 503, exit: 1 },
@@ -45,6 +46,33 @@ export const ERROR_KINDS = {
   MEMBER_REVOKED: { http: 403, exit: 1 },
   VO_EXPIRED: { http: 403, exit: 1 },
   JOIN_FAILED: { http: 502, exit: 1 },
+  /** A public VO protocol (nearby, join requests) was asked too often by one peer. */
+  RATE_LIMITED: { http: 429, exit: 1 },
+  /** No pending join request has this id (never made, decided, or expired). */
+  JOIN_REQUEST_UNKNOWN: { http: 404, exit: 1 },
+  /** The VO asked for is not among the VOs this node heard of on its network. */
+  VO_NOT_NEARBY: { http: 404, exit: 1 },
+  FOLDER_MISSING: { http: 404, exit: 1 },
+  FOLDER_UNREADABLE: { http: 403, exit: 1 },
+  PATH_ESCAPE: { http: 400, exit: 1 },
+  CHUNK_CORRUPT: { http: 502, exit: 1 },
+  CHUNK_MISSING: { http: 502, exit: 1 },
+  QUOTA_EXCEEDED: { http: 507, exit: 1 },
+  DEST_NOT_EMPTY: { http: 409, exit: 1 },
+  KEY_UNWRAP_FAILED: { http: 403, exit: 1 },
+  CORES_EXCEED_MACHINE: { http: 400, exit: 1 },
+  QUOTA_EXCEEDS_DISK: { http: 400, exit: 1 },
+  INVALID_MODULE: { http: 400, exit: 1 },
+  JOB_TIMEOUT: { http: 422, exit: 1 },
+  JOB_MEMORY: { http: 422, exit: 1 },
+  JOB_TRAPPED: { http: 422, exit: 1 },
+  JOB_CANCELLED: { http: 409, exit: 1 },
+  /** The job has no result (yet): it is queued or running, or ended without one. */
+  JOB_NOT_DONE: { http: 409, exit: 1 },
+  /** The job's replicas never agreed on a result. */
+  JOB_UNVERIFIED: { http: 422, exit: 1 },
+  /** The job's runs kept being lost with their nodes. */
+  JOB_LOST: { http: 503, exit: 1 },
   INTERNAL: { http: 500, exit: 1 },
 } as const satisfies Record<string, ErrorKind>
 

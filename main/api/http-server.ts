@@ -7,6 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { isMethodName, maxBodyBytes } from '../../shared/api/contract.ts'
 import type { Envelope } from '../../shared/api/envelope.ts'
 import { API_PATH, EVENTS_PATH } from '../../shared/api/http-transport.ts'
 import { ERROR_KINDS, GridNodeError, type ErrorCode } from '../../shared/errors.ts'
@@ -14,8 +15,11 @@ import type { Logger } from '../log/logger.ts'
 import type { ApiService } from './service.ts'
 import { serveStatic } from './static-files.ts'
 
-/** API request bodies are small JSON documents; anything bigger is refused before parsing. */
+/** API request bodies are small JSON documents; anything bigger is refused before parsing (a method may allow more). */
 const MAX_BODY_BYTES = 1024 * 1024
+
+/** The body limit of a method: its own when the contract gives one (job submissions carry modules). */
+const bodyLimit = (method: string): number => (isMethodName(method) ? maxBodyBytes(method) : undefined) ?? MAX_BODY_BYTES
 /** A comment on the event stream this often lets both ends notice a dead connection. */
 const EVENT_KEEPALIVE_MS = 15_000
 
@@ -52,16 +56,16 @@ function sendError(res: ServerResponse, code: ErrorCode, message: string): void 
   sendEnvelope(res, ERROR_KINDS[code].http, { ok: false, error: { code, message } })
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const chunks: Buffer[] = []
   let size = 0
   // An oversized body is read to its end but not kept, so the client gets the 413 instead of a
   // reset connection; only token holders get this far.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk)
+    if (size <= limit) chunks.push(chunk)
   }
-  if (size > MAX_BODY_BYTES) throw new GridNodeError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`)
+  if (size > limit) throw new GridNodeError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`)
   const text = Buffer.concat(chunks).toString('utf8')
   if (text.trim() === '') return {}
   try {
@@ -130,7 +134,8 @@ export function createHttpApiServer({ service, metrics, logger }: HttpApiServerC
         sendError(res, 'BAD_REQUEST', 'API methods are called with POST.')
         return
       }
-      const envelope = await service.call(pathname.slice(API_PATH.length), await readJsonBody(req))
+      const method = pathname.slice(API_PATH.length)
+      const envelope = await service.call(method, await readJsonBody(req, bodyLimit(method)))
       sendEnvelope(res, envelope.ok ? 200 : ERROR_KINDS[envelope.error.code].http, envelope)
       return
     }

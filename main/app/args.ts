@@ -1,6 +1,6 @@
 /**
  * The desktop app accepts the same node options as `gridnode start` (--data, --listen, --api,
- * --subgrid, --region).
+ * --subgrid, --region, --no-mdns).
  * Electron and Chromium put their own switches on the same command line, so unknown options and
  * positionals are ignored rather than rejected.
  */
@@ -13,6 +13,7 @@ export interface AppArgs {
   api?: string
   subgrid?: string
   region?: string
+  mdns?: false
 }
 
 const OPTIONS = {
@@ -21,6 +22,7 @@ const OPTIONS = {
   api: { type: 'string' },
   subgrid: { type: 'string' },
   region: { type: 'string' },
+  'no-mdns': { type: 'boolean' },
 } as const
 
 /** Rejects with USAGE when one of our options is given without a value. */
@@ -33,6 +35,7 @@ export function parseAppArgs(argv: readonly string[]): AppArgs {
     if (typeof value !== 'string') throw missingValue(name)
     args[name] = value
   }
+  if (values['no-mdns'] === true) args.mdns = false
   if (values.listen !== undefined) {
     // Without strict parsing, a bare --listen comes back as `true` inside the list.
     const listen = [values.listen].flat()

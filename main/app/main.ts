@@ -3,7 +3,7 @@
  * window and a tray icon. The shell stays thin: the node does the work, this file only wires it
  * to Electron and owns the app's lifecycle (single instance, start failure, bounded quit).
  */
-import { app, dialog, type BrowserWindow, type Tray } from 'electron'
+import { app, dialog, powerMonitor, type BrowserWindow, type Tray } from 'electron'
 import { toGridNodeError } from '../../shared/errors.ts'
 import { componentLogger, createLogger } from '../log/logger.ts'
 import { createGridNode } from '../node/gridnode.ts'
@@ -38,6 +38,8 @@ async function run(): Promise<void> {
   const node = createGridNode({
     ...resolveNodeInit({ ...options, uiDir: paths.rendererDir }),
     onStopRequested: () => app.quit(),
+    // "Only when idle" pauses as soon as the user touches keyboard or mouse.
+    systemIdle: { idleSeconds: () => powerMonitor.getSystemIdleTime() },
   })
   quitWith(node)
   await node.start()

@@ -1,4 +1,5 @@
 /** How the CLI shows things to people; `--json` bypasses all of this. */
+import type { Resources } from '../../shared/api/contribution-schemas.ts'
 import type { Peer, Status } from '../../shared/api/schemas.ts'
 
 export function formatDuration(totalSeconds: number): string {
@@ -25,6 +26,41 @@ export function formatPeers(peers: Peer[]): string {
   return peers.map((peer) => `${peer.peerId}  ${formatLatency(peer.latencyMs).padStart(7)}  ${peer.addrs.join(', ')}\n`).join('')
 }
 
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const
+
+/** "812 B", "500 MiB", "1.5 GiB": binary units, like the sizes the commands accept. */
+export function formatBytes(bytes: number): string {
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < BINARY_UNITS.length - 1) {
+    value /= 1024
+    unit += 1
+  }
+  return `${Number(value.toFixed(value >= 100 || unit === 0 ? 0 : 1))} ${BINARY_UNITS[unit]}`
+}
+
+const STATE_WORDS: Record<Resources['state'], string> = {
+  running: 'running',
+  'paused-busy': 'paused until the machine is idle',
+  off: 'off: no CPU offered',
+}
+
+/** One line on the CPU offer: "1 of 2 cores, running" or "50 % of the CPU (1 of 2 cores), paused until the machine is idle". */
+export function formatCpuOffer({ cores, state }: Resources): string {
+  const offer = cores.mode === 'percent' ? `${cores.percent ?? 0} % of the CPU (${cores.offered} of ${cores.machine} cores)` : `${cores.offered} of ${cores.machine} cores`
+  return `${offer}, ${STATE_WORDS[state]}`
+}
+
+export function formatResources(resources: Resources): string {
+  const { disk } = resources
+  const rows: Array<[string, string]> = [
+    ['cpu', formatCpuOffer(resources)],
+    ['idle only', resources.idleOnly ? 'on: CPU is offered only while the machine is otherwise idle' : 'off'],
+    ['disk', `quota ${formatBytes(disk.quotaBytes)}, used ${formatBytes(disk.usedBytes)}, ${formatBytes(disk.freeBytes)} free for the contributed store`],
+  ]
+  return rows.map(([label, value]) => `  ${label.padEnd(10)} ${value}\n`).join('')
+}
+
 export function formatStatus(status: Status): string {
   const { node, peers } = status
   const rows: Array<[string, string]> = [
@@ -34,6 +70,7 @@ export function formatStatus(status: Status): string {
     ['data', node.dataDir],
     ...node.listen.map((addr, index): [string, string] => [index === 0 ? 'listen' : '', addr]),
     ['peers', String(peers.length)],
+    ...(status.resources === undefined ? [] : [['offers', formatCpuOffer(status.resources)] as [string, string]]),
     ['p', status.scalability.p === null ? 'no estimate yet (no contention seen)' : `${status.scalability.p.toFixed(3)} (${status.scalability.method}, ${status.scalability.samples} windows)`],
   ]
   return rows.map(([label, value]) => `  ${label.padEnd(8)} ${value}\n`).join('') + (peers.length > 0 ? '\n' + formatPeers(peers) : '')

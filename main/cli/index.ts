@@ -6,9 +6,12 @@ import { Command, CommanderError } from '@commander-js/extra-typings'
 import { toGridNodeError } from '../../shared/errors.ts'
 import { VERSION } from '../node/version.ts'
 import { connectCommand } from './commands/connect.ts'
+import { contributeCommand } from './commands/contribute.ts'
 import { healthCommand, scalabilityCommand } from './commands/health.ts'
+import { jobCommand, jobsCommand } from './commands/job.ts'
 import { peersCommand, statusCommand } from './commands/node-info.ts'
 import { discoverCommand, overlayCommand } from './commands/overlay.ts'
+import { speedtestCommand } from './commands/speedtest.ts'
 import { startCommand } from './commands/start.ts'
 import { stopCommand } from './commands/stop.ts'
 import { voCommand } from './commands/vo.ts'
@@ -26,6 +29,10 @@ const program = new Command('gridnode')
   .addCommand(voCommand())
   .addCommand(overlayCommand())
   .addCommand(discoverCommand())
+  .addCommand(contributeCommand())
+  .addCommand(speedtestCommand())
+  .addCommand(jobCommand())
+  .addCommand(jobsCommand())
   .addCommand(stopCommand())
 
 // Usage errors of subcommands, however deep, must reach the exit-code mapping below.

@@ -6,9 +6,14 @@ export const dataOption = () =>
 
 export const jsonOption = () => new Option('--json', 'print machine-readable JSON')
 
-/** Parses a count given on the command line: a whole number of at least 1 (else a usage error). */
-export function parsePositiveInt(text: string): number {
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('a whole number of at least 1.')
+function wholeNumber(text: string, min: number): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text)
+  if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(`a whole number of at least ${min}.`)
   return value
 }
+
+/** Parses a count given on the command line: a whole number of at least 1 (else a usage error). */
+export const parsePositiveInt = (text: string): number => wholeNumber(text, 1)
+
+/** Parses a count that may be zero, e.g. cores offered. */
+export const parseCount = (text: string): number => wholeNumber(text, 0)

@@ -19,6 +19,8 @@ export interface NodeHealthComponents {
   /** Bytes carried by libp2p since the previous call. */
   takeTraffic: () => Promise<{ inBytes: number; outBytes: number }>
   peerCount: () => number
+  /** The node's jobs now: its own waiting for a core in the VO, and the runs it executes. */
+  jobs: () => { queued: number; running: number }
   /** The node's instrumented sequential sections. */
   locks: readonly InstrumentedSemaphore[]
   logger: Logger
@@ -71,6 +73,7 @@ export function createNodeHealth(components: NodeHealthComponents, init: NodeHea
     traffic.out += moved.outBytes
     const memory = process.memoryUsage()
     const [load1 = 0, load5 = 0, load15 = 0] = loadavg()
+    const jobs = components.jobs()
     const reading: HealthSample = {
       at: Date.now(),
       cpu: cpuReading,
@@ -80,8 +83,7 @@ export function createNodeHealth(components: NodeHealthComponents, init: NodeHea
       disk: diskReading,
       net: { inBytesPerSec: moved.inBytes / seconds, outBytesPerSec: moved.outBytes / seconds },
       peers: components.peerCount(),
-      // The node runs no compute jobs and mirrors no folders yet (issues 5 and 4): truly none.
-      jobs: { queued: 0, running: 0 },
+      jobs: { queued: jobs.queued, running: jobs.running },
       mirrorLag: [],
     }
     history.add(reading)

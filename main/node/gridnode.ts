@@ -5,15 +5,22 @@
  * network and API. Stop runs the same steps backwards, each bounded in time.
  */
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { ApiEvent } from '../../shared/api/contract.ts'
 import type { HttpEndpoint } from '../../shared/api/http-transport.ts'
+import type { OverlayInfo } from '../../shared/api/overlay-schemas.ts'
 import type { Peer, Status } from '../../shared/api/schemas.ts'
 import { GridNodeError } from '../../shared/errors.ts'
 import { removeApiFile, writeApiFile } from '../api/api-file.ts'
 import { createHttpApiServer, type HttpApiServer } from '../api/http-server.ts'
 import { createApiService, type ApiHandlers, type ApiService, type EventListener } from '../api/service.ts'
+import { computeHandlers } from '../compute/api-handlers.ts'
+import { createSandbox } from '../compute/sandbox/index.ts'
+import { createComputeService, type ComputeService } from '../compute/service.ts'
+import { createContributionService, type ContributionService } from '../contribution/contribution-service.ts'
+import { fileSystemSpace, folderUsage } from '../contribution/disk-usage.ts'
 import { createNodeHealth, type NodeHealth } from '../health/node-health.ts'
 import { availabilityFrom, onMainsPower } from '../overlay/availability.ts'
 import { createOverlayRuntime, type OverlayRuntime } from '../overlay/runtime.ts'
@@ -21,8 +28,10 @@ import { componentLogger, createLogger, type Logger } from '../log/logger.ts'
 import { createHost, type GridHost } from '../p2p/host.ts'
 import { loadOrCreateIdentity } from '../p2p/identity.ts'
 import { createPeerTracker, type PeerTracker } from '../p2p/peer-tracker.ts'
+import { runSpeedtest, serveSpeedtest, SPEEDTEST_PROTOCOL } from '../p2p/speedtest.ts'
 import { createTrafficCounter } from '../p2p/traffic.ts'
 import { openStore, type Store } from '../store/store.ts'
+import { createAdmission, type Admission } from '../vo/admission.ts'
 import { createVoMembership, type VoMembership } from '../vo/membership.ts'
 import { createVoStore } from '../vo/vo-store.ts'
 import { DIAL_TIMEOUT_MS, LATENCY_REFRESH_MS, PING_TIMEOUT_MS, STATUS_COALESCE_MS, STOP_STEP_TIMEOUT_MS } from './constants.ts'
@@ -35,11 +44,20 @@ interface Running {
   host: GridHost
   peers: PeerTracker
   vo: VoMembership
+  admission: Admission
   overlay: OverlayRuntime
   health: NodeHealth
+  contribution: ContributionService
+  compute: ComputeService
   http: HttpApiServer
   endpoint: HttpEndpoint
   startedAt: Date
+}
+
+/** The overlay's leaders this node knows: its region's super-peers and the region peers. */
+function overlayLeaders(overlay: OverlayInfo): string[] {
+  const leaders = [overlay.superPeer, overlay.regionPeer, ...overlay.superPeers.map((e) => e.peer), ...overlay.regionPeers.map((e) => e.peer)]
+  return leaders.filter((peer): peer is string => peer !== null)
 }
 
 /** Runs one shutdown step, giving up on it (logged) rather than hanging the whole stop. */
@@ -86,7 +104,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
 
   const status = (): Status => {
     const current = mustRun()
-    const { host, vo, overlay, health, startedAt } = current
+    const { host, vo, overlay, health, contribution, startedAt } = current
     return {
       node: {
         peerId: host.peerId.toString(),
@@ -100,6 +118,8 @@ export function createGridNode(init: GridNodeInit): GridNode {
       vo: vo.info(),
       overlay: vo.info() === null ? null : overlay.snapshot(),
       scalability: health.scalability(),
+      resources: contribution.resources(),
+      jobs: current.compute.counts(),
     }
   }
 
@@ -124,9 +144,13 @@ export function createGridNode(init: GridNodeInit): GridNode {
       running = undefined
       clearTimeout(statusTimer)
       current.health.stop()
+      current.contribution.stop()
       current.peers.stop()
+      current.admission.stop()
       current.overlay.stop()
       current.vo.stop()
+      // Before libp2p and the store: runs here tell their submitters, jobs are saved.
+      await bounded(logger, 'compute', () => current.compute.stop())
       await bounded(logger, 'api', () => current.http.stop())
       await bounded(logger, 'api.json', () => removeApiFile(layout.apiFile, process.pid))
       await bounded(logger, 'libp2p', () => current.host.stop())
@@ -182,6 +206,25 @@ export function createGridNode(init: GridNodeInit): GridNode {
       if (vo.info() === null) throw new GridNodeError('NOT_IN_VO', 'Discovery searches a VO: create one or join with an invite first.')
       return overlay.discover({ ...(cores === undefined ? {} : { cores }), ...(diskBytes === undefined ? {} : { diskBytes }) }, want)
     },
+    speedtest: async ({ peerId, bytes }) => {
+      const { host, vo } = mustRun()
+      const connection = host.getConnections().find((c) => c.remotePeer.toString() === peerId && vo.isProven(c.remotePeer.toString()))
+      if (connection === undefined) throw new GridNodeError('NOT_FOUND', `${peerId} is not a connected member of this node's VO.`)
+      const { ms } = await runSpeedtest(connection, bytes)
+      return { peerId, bytes, ms, mbPerSec: bytes / 1e6 / (ms / 1000) }
+    },
+    contribution: async () => mustRun().contribution.resources(),
+    contribute: async (change) => {
+      const { contribution } = mustRun()
+      await contribution.set(change)
+      return contribution.resources()
+    },
+    voNearby: async () => mustRun().admission.nearby(),
+    voRequestJoin: async (input) => mustRun().admission.requestJoin(input),
+    voRequests: async () => mustRun().admission.requests(),
+    voApprove: async ({ id }) => ({ approved: true as const, ...(await mustRun().admission.approve(id)) }),
+    voRefuse: async ({ id }) => ({ refused: true as const, ...(await mustRun().admission.refuse(id)) }),
+    ...computeHandlers(() => mustRun().compute),
     voLeave: async () => {
       await mustRun().vo.leave()
       return { left: true as const }
@@ -215,12 +258,13 @@ export function createGridNode(init: GridNodeInit): GridNode {
         const privateKey = await loadOrCreateIdentity(layout.identityKey)
         logger = logger.child({ node: peerIdFromPrivateKey(privateKey).toString().slice(-8) })
         const traffic = createTrafficCounter()
-        const host = await createHost({ privateKey, listen: init.listen, metrics: traffic.metrics })
+        const host = await createHost({ privateKey, listen: init.listen, metrics: traffic.metrics, mdns: init.mdns })
         await host.start()
         cleanup.push(async () => host.stop())
         const peers = createPeerTracker({ host, logger: componentLogger(logger, 'p2p') }, { refreshIntervalMs: LATENCY_REFRESH_MS, pingTimeoutMs: PING_TIMEOUT_MS })
         // After libp2p has started, so that every protocol it serves is gated behind membership.
-        const vo = createVoMembership({ host, voStore: createVoStore(store, layout.voRootKey), privateKey, logger: componentLogger(logger, 'vo') })
+        const voStore = createVoStore(store, layout.voRootKey)
+        const vo = createVoMembership({ host, voStore, privateKey, logger: componentLogger(logger, 'vo') })
         await vo.start()
         cleanup.push(async () => vo.stop())
         const onMains = await onMainsPower()
@@ -228,21 +272,59 @@ export function createGridNode(init: GridNodeInit): GridNode {
           {
             takeTraffic: () => traffic.take(),
             peerCount: () => (running === undefined ? 0 : memberPeers(running).length),
+            jobs: () => {
+              const counts = running?.compute.counts()
+              return { queued: counts?.queued ?? 0, running: counts?.runningHere ?? 0 }
+            },
             locks: [store.commitLock, vo.admissionLock],
             logger: componentLogger(logger, 'health'),
           },
           { dataDir: layout.root, storeFolders: [layout.database, layout.contributedStore], version: VERSION, peerId: host.peerId.toString() },
         )
+        const contribution = createContributionService(
+          {
+            store,
+            onCpuSample: (listener) => health.onSample((sample) => listener(sample.cpu)),
+            usedBytes: folderUsage(layout.contributedStore),
+            diskSpace: () => fileSystemSpace(layout.root),
+            ...(init.systemIdle === undefined ? {} : { systemIdle: init.systemIdle }),
+            logger: componentLogger(logger, 'contribution'),
+          },
+          { machineCores: availableParallelism() },
+        )
+        await contribution.start()
+        cleanup.push(async () => contribution.stop())
+        const offer = () => ({ cores: contribution.offeredCores(), diskBytes: contribution.offeredDiskBytes() })
         const overlay = createOverlayRuntime(
           {
             host,
             vo,
             logger: componentLogger(logger, 'overlay'),
-            availability: () => ({ availability: availabilityFrom(health.latest(), process.uptime() * 1000, onMains, layout.root), p: health.scalability().p }),
+            availability: () => ({ availability: availabilityFrom(health.latest(), process.uptime() * 1000, onMains, offer()), p: health.scalability().p }),
           },
           init.overlay,
         )
         await overlay.start()
+        const admission = createAdmission(
+          { host, vo, voStore, logger: componentLogger(logger, 'vo'), leaders: () => (vo.info() === null ? [] : overlayLeaders(overlay.snapshot())) },
+          { mdns: init.mdns },
+        )
+        await admission.start()
+        cleanup.push(async () => admission.stop())
+        await serveSpeedtest(host, componentLogger(logger, 'p2p'))
+        const compute = createComputeService({
+          host,
+          vo,
+          store,
+          sandbox: createSandbox({ workers: Math.max(1, contribution.offeredCores()) }),
+          discover: (spec, want) => overlay.discover(spec, want),
+          offeredCores: () => contribution.offeredCores(),
+          onOfferChange: (listener) => contribution.onChange(listener),
+          logger: componentLogger(logger, 'compute'),
+        })
+        await compute.start()
+        cleanup.push(() => compute.stop())
+        vo.membersOnly(SPEEDTEST_PROTOCOL)
         cleanup.push(async () => overlay.stop())
         const http = createHttpApiServer(
           { service: api, metrics: health.metrics, logger: componentLogger(logger, 'api') },
@@ -250,10 +332,20 @@ export function createGridNode(init: GridNodeInit): GridNode {
         )
         const url = await http.start()
         cleanup.push(() => http.stop())
-        running = { store, host, peers, vo, overlay, health, http, endpoint: { url, token: http.token }, startedAt: new Date() }
+        running = { store, host, peers, vo, admission, overlay, health, contribution, compute, http, endpoint: { url, token: http.token }, startedAt: new Date() }
         peers.onChange(statusChanged)
         vo.onChange(statusChanged)
         overlay.onChange(statusChanged)
+        overlay.onChange(() => admission.leadersChanged())
+        admission.onNearbyChange(() => emit({ type: 'nearby', data: admission.nearby() }))
+        admission.onRequestsChange(() => void admission.requests().then((data) => emit({ type: 'joinRequests', data }), () => undefined))
+        contribution.onChange(() => {
+          statusChanged()
+          overlay.availabilityChanged()
+        })
+        contribution.onUsageChange(statusChanged)
+        compute.onCountsChange(statusChanged)
+        compute.onJob((job) => emit({ type: 'job', data: job }))
         peers.start()
         health.onSample((sample) => emit({ type: 'health', data: sample }))
         health.onEstimateChange(statusChanged)

@@ -4,6 +4,7 @@
 import type { Status } from '../../shared/api/schemas.ts'
 import type { HttpEndpoint } from '../../shared/api/http-transport.ts'
 import type { ApiService } from '../api/service.ts'
+import type { SystemIdleProvider } from '../contribution/contribution-service.ts'
 import type { Logger } from '../log/logger.ts'
 
 export interface ApiAddress {
@@ -19,10 +20,14 @@ export interface GridNodeInit {
   listen: string[]
   /** Where the HTTP API (and the headless UI) is served. */
   api: ApiAddress
+  /** Find peers and VOs on the local network by mDNS (on for people; tests turn it off). */
+  mdns: boolean
   /** Where this node sits in the overlay; nodes with the same sub-grid elect one super-peer. */
   overlay: { subgrid: string; region: string }
   /** Built UI bundle served at the API URL; when absent, / explains how to build it. */
   uiDir?: string
+  /** How long the user has been away, where the shell can tell (Electron); "only when idle" uses it. */
+  systemIdle?: SystemIdleProvider
   /** Called when a client asks the node to stop (API `stop`). Defaults to stopping the node. */
   onStopRequested?: () => void
   logger?: Logger

@@ -1,5 +1,4 @@
 /** What this machine offers the overlay's elections: its availability, read from the OS and health samples. */
-import { statfsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -24,17 +23,19 @@ export async function onMainsPower(): Promise<boolean> {
   return !sawBattery
 }
 
+/** What the user's contribution settings offer right now (main/contribution/). */
+export interface Offer {
+  /** Cores jobs may use now: 0 while the machine is busy and the user offers only idle time. */
+  cores: number
+  /** Bytes the contributed store may still take. */
+  diskBytes: number
+}
+
 /**
- * The node's availability now. Cores offered are all cores until contribution settings exist
- * (issue 5); disk offered is the free disk of the data folder. Before the first health sample
- * (at start, when the first advertisement is made) the OS is asked directly, so no node
- * advertises zeros.
+ * The node's availability now: what it offers, and its load from the latest health sample or,
+ * before the first one (at start, when the first advertisement is made), from the OS.
  */
-export function availabilityFrom(sample: HealthSample | undefined, uptimeMs: number, onMains: boolean, dataDir: string): Availability {
-  if (sample !== undefined) {
-    return { uptimeMs, cores: sample.cpu.cores, diskBytes: sample.disk.freeBytes, load: sample.cpu.machine, onMains }
-  }
-  const cores = availableParallelism()
-  const fs = statfsSync(dataDir)
-  return { uptimeMs, cores, diskBytes: fs.bavail * fs.bsize, load: Math.min(1, (loadavg()[0] ?? 0) / cores), onMains }
+export function availabilityFrom(sample: HealthSample | undefined, uptimeMs: number, onMains: boolean, offer: Offer): Availability {
+  const load = sample?.cpu.machine ?? Math.min(1, (loadavg()[0] ?? 0) / availableParallelism())
+  return { uptimeMs, cores: offer.cores, diskBytes: offer.diskBytes, load, onMains }
 }

@@ -52,6 +52,8 @@ export interface OverlayRuntime {
   discover(spec: QuerySpec, want: number): Promise<DiscoveryResult>
   /** Called when this node's snapshot changes: its role, its leaders, or its index's size. */
   onChange(listener: () => void): () => void
+  /** Re-reads this node's availability now rather than at the next interval (its offer changed). */
+  availabilityChanged(): void
 }
 
 export function createOverlayRuntime({ host, vo, logger, availability }: OverlayRuntimeComponents, init: OverlayRuntimeInit): OverlayRuntime {
@@ -235,5 +237,6 @@ export function createOverlayRuntime({ host, vo, logger, availability }: Overlay
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+    availabilityChanged: () => input({ type: 'availability', now: Date.now(), ...availability() }),
   }
 }

@@ -16,8 +16,9 @@ export const MAX_MESSAGE_BYTES = 256 * 1024
 /** A peer that does not answer within this is treated as gone. */
 export const REQUEST_TIMEOUT_MS = 5000
 
-async function readMessage<S extends z.ZodType>(stream: ReturnType<typeof lpStream<Stream>>, schema: S, signal: AbortSignal): Promise<z.output<S>> {
-  const bytes = await stream.read({ signal })
+/** Reads one framed message and parses it by `schema`; a malformed one throws BAD_REQUEST. */
+export async function readMessage<S extends z.ZodType>(stream: ReturnType<typeof lpStream<Stream>>, schema: S, signal?: AbortSignal): Promise<z.output<S>> {
+  const bytes = await stream.read(signal === undefined ? {} : { signal })
   let decoded: unknown
   try {
     decoded = dagCbor.decode(bytes.subarray())

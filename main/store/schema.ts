@@ -5,4 +5,4 @@
 export const SCHEMA_VERSION = 1
 
 /** One sublevel per concern; later features add theirs here. */
-export type SublevelName = 'meta' | 'peers' | 'vo'
+export type SublevelName = 'meta' | 'peers' | 'vo' | 'contribution' | 'jobs' | 'job-blobs' | 'accounting'

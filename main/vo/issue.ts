@@ -7,7 +7,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { GridNodeError } from '../../shared/errors.ts'
 import { CERT_LIFETIME_MS, INVITE_PREFIX } from './constants.ts'
-import { InviteTokenSchema, type Chain, type Charter, type InviteToken, type Revocation, type Role } from './records.ts'
+import { InviteTokenSchema, type Chain, type Charter, type InviteToken, type Refusal, type Revocation, type Role } from './records.ts'
 import { decode, encode, sign } from './signed.ts'
 import { voIdOf } from './vo-id.ts'
 
@@ -98,6 +98,12 @@ export function parseInviteToken(text: string): InviteToken {
   const parsed = InviteTokenSchema.safeParse(decoded)
   if (!parsed.success) throw new GridNodeError('INVITE_INVALID', 'The invite is damaged: its contents are not an invite.')
   return parsed.data
+}
+
+export async function createRefusal(issuerKey: PrivateKey, issuerChain: Chain, subject: string, now: number): Promise<Refusal> {
+  const issuer = issuerChain[0]!.body
+  const refusal = await sign({ kind: 'gridnode/refusal/v1' as const, vo: issuer.vo, subject, issuer: issuer.subject, refusedAt: now }, issuerKey)
+  return { refusal, chain: issuerChain }
 }
 
 export async function createRevocation(issuerKey: PrivateKey, issuerChain: Chain, subject: string, now: number): Promise<Revocation> {

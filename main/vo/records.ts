@@ -77,3 +77,15 @@ export type RevocationBody = z.infer<typeof RevocationBodySchema>
 /** A revocation carries its issuer's chain, so any member can check it was an admin's. */
 export const RevocationSchema = z.object({ revocation: signed(RevocationBodySchema), chain: ChainSchema })
 export type Revocation = z.infer<typeof RevocationSchema>
+
+/** An issuer's "no" to a join request, signed, so a stranger cannot tell a requester it was refused. */
+export const RefusalBodySchema = z.object({
+  kind: z.literal('gridnode/refusal/v1'),
+  vo: VoIdSchema,
+  subject: peerId,
+  issuer: peerId,
+  refusedAt: time,
+})
+export type RefusalBody = z.infer<typeof RefusalBodySchema>
+export const RefusalSchema = z.object({ refusal: signed(RefusalBodySchema), chain: ChainSchema })
+export type Refusal = z.infer<typeof RefusalSchema>

@@ -4,7 +4,7 @@
  */
 import { GridNodeError, type ErrorCode } from '../../shared/errors.ts'
 import { CLOCK_SKEW_MS, MAX_CHAIN_LENGTH } from './constants.ts'
-import type { Chain, Charter, Invite, Revocation, Role } from './records.ts'
+import type { Chain, Charter, Invite, Refusal, Revocation, Role } from './records.ts'
 import { publicKeyFromBytes, publicKeyOfPeer, verifySignature } from './signed.ts'
 import { voIdOf } from './vo-id.ts'
 
@@ -20,6 +20,8 @@ export interface Membership {
   role: Role
   canIssue: boolean
   expiresAt: number
+  /** The subjects that issued this chain, nearest first: revoking any of them voids it. */
+  issuedBy: string[]
 }
 
 const fail = (code: ErrorCode, message: string): never => {
@@ -59,7 +61,7 @@ export async function verifyChain(chain: Chain, charter: Charter, context: Verif
     if (key === undefined || !(await verifySignature(chain[i]!, key))) fail('CERT_INVALID', `The certificate of ${body.subject} has a bad signature.`)
   }
   const own = chain[0]!.body
-  return { peerId: own.subject, role: own.role, canIssue: own.canIssue, expiresAt: own.expiresAt }
+  return { peerId: own.subject, role: own.role, canIssue: own.canIssue, expiresAt: own.expiresAt, issuedBy: chain.slice(1).map((cert) => cert.body.subject) }
 }
 
 /** Verifies an invite and its issuer's chain; what the issuer may grant decides what it may invite. */
@@ -77,6 +79,16 @@ export async function verifyInvite(invite: Invite, chain: Chain, charter: Charte
   if (issuer.peerId !== invite.body.issuer || !issuer.canIssue) fail('INVITE_INVALID', 'The invite was signed by a member who may not invite.')
   if (invite.body.role === 'admin' && issuer.role !== 'admin') fail('INVITE_INVALID', 'Only an admin may invite admins.')
   return issuer
+}
+
+/** Verifies that a refusal of `subject`'s join request was signed by an issuer of this VO. */
+export async function verifyRefusal(refusal: Refusal, subject: string, charter: Charter, context: VerifyContext): Promise<void> {
+  const { body } = refusal.refusal
+  if (body.vo !== charter.body.vo || body.subject !== subject) fail('CERT_INVALID', 'The refusal is about another VO or another node.')
+  const key = publicKeyOfPeer(body.issuer)
+  if (key === undefined || !(await verifySignature(refusal.refusal, key))) fail('CERT_INVALID', 'The refusal has a bad signature.')
+  const issuer = await verifyChain(refusal.chain, charter, context)
+  if (issuer.peerId !== body.issuer || !issuer.canIssue) fail('NOT_ADMIN', 'Only a node that may admit members may refuse a join request.')
 }
 
 /** Verifies that a revocation was signed by an admin of this VO. */

@@ -11,6 +11,7 @@ import { WaitingForNode } from './components/WaitingForNode.tsx'
 import { useNodeStatus, type NodeStatusState } from './hooks/useNodeStatus.ts'
 import { useRoute } from './hooks/useRoute.ts'
 import type { Route } from './routes.ts'
+import { ComputeView } from './views/ComputeView.tsx'
 import { FoldersView } from './views/FoldersView.tsx'
 import { NodeView } from './views/NodeView.tsx'
 import { OverlayView } from './views/OverlayView.tsx'
@@ -76,6 +77,8 @@ function Page({ route, live, client }: { route: Route; live: NodeStatusState; cl
       return live.status === null ? <WaitingForNode /> : <VoView status={live.status} client={client} />
     case 'overlay':
       return live.status === null ? <WaitingForNode /> : <OverlayView status={live.status} client={client} />
+    case 'compute':
+      return live.status === null ? <WaitingForNode /> : <ComputeView status={live.status} client={client} />
     case 'folders':
       return <FoldersView />
     case 'health':

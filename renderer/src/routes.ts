@@ -1,5 +1,5 @@
 /** The pages of the app, addressed by the URL fragment (`#/node`) so both file:// and HTTP work. */
-export const ROUTES = ['node', 'vo', 'overlay', 'folders', 'health'] as const
+export const ROUTES = ['node', 'vo', 'overlay', 'compute', 'folders', 'health'] as const
 export type Route = (typeof ROUTES)[number]
 
 export const DEFAULT_ROUTE: Route = 'node'

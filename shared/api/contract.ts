@@ -3,17 +3,43 @@
  * event the node pushes. HTTP, Electron IPC and the CLI all serve or call exactly this.
  */
 import { z } from 'zod'
+import {
+  AccountingSchema,
+  DemoInputSchema,
+  DemoSchema,
+  JOB_LIMITS,
+  JobDetailSchema,
+  JobIdInputSchema,
+  JobResultSchema,
+  JobSubmitInputSchema,
+  JobSummarySchema,
+  base64Length,
+} from './compute-schemas.ts'
+import { ContributeInputSchema, ResourcesSchema } from './contribution-schemas.ts'
 import { HealthHistorySchema, HealthResolutionSchema, HealthSampleSchema, ScalabilitySchema, WhatIfInputSchema, WhatIfSchema } from './health-schemas.ts'
 import type { MethodName } from './method-names.ts'
 import { DiscoverInputSchema, DiscoverResultSchema, OverlayInfoSchema } from './overlay-schemas.ts'
-import { MultiaddrInputSchema, PeerSchema, StatusSchema } from './schemas.ts'
-import { InviteInputSchema, InviteSchema, VoInfoSchema, VoMemberSchema, VoNameSchema } from './vo-schemas.ts'
+import { MultiaddrInputSchema, PeerSchema, SpeedtestInputSchema, SpeedtestResultSchema, StatusSchema } from './schemas.ts'
+import {
+  InviteInputSchema,
+  InviteSchema,
+  JoinRequestSchema,
+  NearbySchema,
+  OutgoingRequestSchema,
+  RequestIdInputSchema,
+  RequestJoinInputSchema,
+  VoInfoSchema,
+  VoMemberSchema,
+  VoNameSchema,
+} from './vo-schemas.ts'
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
   readonly input: I
   readonly output: O
   /** One line for people: shown in API listings and CLI help. */
   readonly summary: string
+  /** Largest request body the HTTP adapter reads for this method, when more than its default. */
+  readonly maxBodyBytes?: number
 }
 
 function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
@@ -89,6 +115,31 @@ export const methods = {
     output: z.object({ left: z.literal(true) }),
     summary: 'Leave the VO: forget its membership and disconnect from its members.',
   }),
+  voNearby: method({
+    input: NoInput,
+    output: NearbySchema,
+    summary: "VOs heard on the local network (id and name), and this node's own join request.",
+  }),
+  voRequestJoin: method({
+    input: RequestJoinInputSchema,
+    output: OutgoingRequestSchema,
+    summary: 'Ask to join a VO heard on the local network; its admins approve or refuse.',
+  }),
+  voRequests: method({
+    input: NoInput,
+    output: z.array(JoinRequestSchema),
+    summary: 'Join requests waiting for a decision (admins, and super-peers they delegated to).',
+  }),
+  voApprove: method({
+    input: RequestIdInputSchema,
+    output: z.object({ approved: z.literal(true), peerId: z.string() }),
+    summary: 'Approve a join request: the requester gets its certificate and joins.',
+  }),
+  voRefuse: method({
+    input: RequestIdInputSchema,
+    output: z.object({ refused: z.literal(true), peerId: z.string() }),
+    summary: 'Refuse a join request: the requester is told, and nothing is stored for it.',
+  }),
   overlay: method({
     input: NoInput,
     output: OverlayInfoSchema.nullable(),
@@ -98,6 +149,58 @@ export const methods = {
     input: DiscoverInputSchema,
     output: DiscoverResultSchema,
     summary: 'Find VO members offering at least the given cores and disk, ranked, with the path the query took.',
+  }),
+  speedtest: method({
+    input: SpeedtestInputSchema,
+    output: SpeedtestResultSchema,
+    summary: 'Measure how fast one libp2p stream carries bytes from this node to a connected VO member.',
+  }),
+  contribution: method({
+    input: NoInput,
+    output: ResourcesSchema,
+    summary: 'What this node contributes: cores or CPU %, only when idle, disk quota, and whether it is running or paused.',
+  }),
+  contribute: method({
+    input: ContributeInputSchema,
+    output: ResourcesSchema,
+    summary: 'Change what this node contributes (cores or CPU %, only when idle, disk quota); the rest stays as it is.',
+  }),
+  jobSubmit: method({
+    input: JobSubmitInputSchema,
+    output: JobDetailSchema,
+    summary: 'Submit a WebAssembly job to run on the VO: validated now, queued until nodes with free cores run it.',
+    // The module and input travel as base64 in the JSON body.
+    maxBodyBytes: base64Length(JOB_LIMITS.payloadBytes) + 64 * 1024,
+  }),
+  jobs: method({
+    input: NoInput,
+    output: z.array(JobSummarySchema),
+    summary: "This node's jobs, oldest first, with their state and progress.",
+  }),
+  job: method({
+    input: JobIdInputSchema,
+    output: JobDetailSchema,
+    summary: "One job in detail: its runs on nodes, checkpoints and the checkpoint policy, and its verified result.",
+  }),
+  jobCancel: method({
+    input: JobIdInputSchema,
+    output: JobDetailSchema,
+    summary: 'Cancel a job: its running replicas are stopped and it never runs again.',
+  }),
+  jobResult: method({
+    input: JobIdInputSchema,
+    output: JobResultSchema,
+    summary: "A done job's verified output (base64) and its SHA-256.",
+  }),
+  jobDemo: method({
+    input: DemoInputSchema,
+    output: DemoSchema,
+    summary: 'Start a demo over the VO: the Mandelbrot set rendered as one job per tile.',
+  }),
+  accounting: method({
+    input: NoInput,
+    output: AccountingSchema,
+    summary: 'The audit log of CPU this node spent and bytes it stores for each member, with totals.',
   }),
   stop: method({
     input: NoInput,
@@ -115,6 +218,12 @@ export function isMethodName(value: string): value is MethodName {
   return Object.hasOwn(methods, value)
 }
 
+/** The request body a method may send beyond a transport's default limit, if it needs more. */
+export function maxBodyBytes(method: MethodName): number | undefined {
+  const spec: MethodSpec<z.ZodType, z.ZodType> = methods[method]
+  return spec.maxBodyBytes
+}
+
 /**
  * Events the node pushes to subscribers, so no UI has to poll. Every subscription starts with a
  * `status` event carrying the current state, then one per change, and a `health` event a second.
@@ -123,5 +232,11 @@ export const ApiEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), data: StatusSchema }),
   /** One health sample a second. */
   z.object({ type: z.literal('health'), data: HealthSampleSchema }),
+  /** One of this node's jobs changed (state, progress, runs), coalesced per job. */
+  z.object({ type: z.literal('job'), data: JobSummarySchema }),
+  /** VOs heard on the LAN, or this node's join request, changed. */
+  z.object({ type: z.literal('nearby'), data: NearbySchema }),
+  /** The join requests waiting for this node's decision changed. */
+  z.object({ type: z.literal('joinRequests'), data: z.array(JoinRequestSchema) }),
 ])
 export type ApiEvent = z.infer<typeof ApiEventSchema>

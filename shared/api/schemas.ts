@@ -3,6 +3,8 @@
  * (`gridnode status --json`): later features add fields, never rename these.
  */
 import { z } from 'zod'
+import { JobCountsSchema } from './compute-schemas.ts'
+import { ResourcesSchema } from './contribution-schemas.ts'
 import { ScalabilitySchema } from './health-schemas.ts'
 import { OverlayInfoSchema } from './overlay-schemas.ts'
 import { VoInfoSchema } from './vo-schemas.ts'
@@ -37,8 +39,29 @@ export const StatusSchema = z.object({
   overlay: OverlayInfoSchema.nullable(),
   /** CPU scalability estimated from contention (issue 6). */
   scalability: ScalabilitySchema,
+  /** What this node contributes and whether it runs or is paused (issue 5); absent from older nodes. */
+  resources: ResourcesSchema.optional(),
+  /** This node's jobs by state, and the runs it executes for the VO (issue 5); absent from older nodes. */
+  jobs: JobCountsSchema.optional(),
 })
 export type Status = z.infer<typeof StatusSchema>
 
 /** A multiaddr typed by a person or a program; parsed for real by the node. */
 export const MultiaddrInputSchema = z.string().trim().min(1).max(1024)
+
+/** A network self-test towards one member: how many bytes, at least 1 MiB and at most 4 GiB. */
+export const SpeedtestInputSchema = z
+  .object({
+    peerId: z.string().min(1).max(128),
+    bytes: z.number().int().min(2 ** 20).max(4 * 2 ** 30).default(256 * 2 ** 20),
+  })
+  .strict()
+
+export const SpeedtestResultSchema = z.object({
+  peerId: z.string(),
+  bytes: z.number().int().nonnegative(),
+  ms: z.number().nonnegative(),
+  /** Megabytes (10^6 bytes) per second. */
+  mbPerSec: z.number().nonnegative(),
+})
+export type SpeedtestResult = z.infer<typeof SpeedtestResultSchema>

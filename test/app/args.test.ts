@@ -4,10 +4,11 @@ import { parseAppArgs } from '../../main/app/args.ts'
 import { GridNodeError } from '../../shared/errors.ts'
 
 test('reads the node options of `gridnode start`', () => {
-  assert.deepEqual(parseAppArgs(['--data', '/d', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen=/ip4/127.0.0.1/tcp/4001', '--api', '127.0.0.1:0']), {
+  assert.deepEqual(parseAppArgs(['--data', '/d', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen=/ip4/127.0.0.1/tcp/4001', '--api', '127.0.0.1:0', '--no-mdns']), {
     data: '/d',
     listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/4001'],
     api: '127.0.0.1:0',
+    mdns: false,
   })
 })
 

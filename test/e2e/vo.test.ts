@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Browser, Page } from 'playwright'
-import { browserUnavailable, launchBrowser, openPage, screenshot } from '../harness/browser.ts'
+import { browserUnavailable, launchBrowser, openNodeUi, screenshot } from '../harness/browser.ts'
 import { startNodes, type NodeProcess } from '../harness/node-process.ts'
 
 const WAIT_MS = 15_000
@@ -69,12 +69,5 @@ test('a fresh node joins a VO from the UI with an invite and sees its members li
   assert.deepEqual(adminUi.problems, [])
 })
 
-/** A page on `node`'s UI, opened from the URL it printed, on its VO page. */
-async function openVoPage(browser: Browser, node: NodeProcess): Promise<{ page: Page; problems: string[] }> {
-  const printedUrl = /UI\s+(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(node.output())?.[1]
-  assert.ok(printedUrl, `${node.name} prints its UI URL with the token`)
-  const opened = await openPage(browser)
-  await opened.page.goto(printedUrl)
-  await opened.page.getByTestId('nav-vo').click()
-  return opened
-}
+/** A page on `node`'s UI, on its VO page. */
+const openVoPage = (browser: Browser, node: NodeProcess): Promise<{ page: Page; problems: string[] }> => openNodeUi(browser, node, 'nav-vo')

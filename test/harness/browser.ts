@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright'
+import type { NodeProcess } from './node-process.ts'
 import { REPO_ROOT } from './paths.ts'
 
 export const CHROMIUM_PATH = process.env.GRIDNODE_CHROMIUM ?? '/usr/bin/chromium'
@@ -35,6 +36,16 @@ export async function openPage(browser: Browser): Promise<{ page: Page; problems
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
   })
   return { page, problems }
+}
+
+/** `node`'s UI, opened from the URL it printed (the token travels in it, as for a person), on page `nav` if given. */
+export async function openNodeUi(browser: Browser, node: NodeProcess, nav?: string): Promise<{ page: Page; problems: string[] }> {
+  const printedUrl = /UI\s+(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(node.output())?.[1]
+  if (printedUrl === undefined) throw new Error(`${node.name} did not print its UI URL with the token`)
+  const opened = await openPage(browser)
+  await opened.page.goto(printedUrl)
+  if (nav !== undefined) await opened.page.getByTestId(nav).click()
+  return opened
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

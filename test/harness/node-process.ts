@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApiClient, type ApiClient } from '../../shared/api/client.ts'
 import { createHttpTransport } from '../../shared/api/http-transport.ts'
+import type { ApiEvent } from '../../shared/api/contract.ts'
 import type { Status } from '../../shared/api/schemas.ts'
 import { readApiFile, type ApiFile } from '../../main/api/api-file.ts'
 import { dataDirLayout } from '../../main/node/data-dir.ts'
@@ -37,6 +38,11 @@ export interface NodeProcess {
   readonly exited: Promise<Exit>
   /** Resolves with the first pushed status that satisfies `predicate` (or the current one). */
   waitForStatus(predicate: (status: Status) => boolean, what: string, timeoutMs?: number): Promise<Status>
+  /**
+   * Resolves with the first pushed event of `type` whose data satisfies `predicate`. Events other
+   * than status carry no current value on subscribing: `current` (asked once subscribed) stands in.
+   */
+  waitForEvent<T extends ApiEvent['type']>(type: T, current: () => Promise<EventData<T>>, predicate: (data: EventData<T>) => boolean, what: string, timeoutMs?: number): Promise<EventData<T>>
   /** Sends a signal and waits (bounded) for the process to end. */
   signal(signal: NodeJS.Signals, timeoutMs?: number): Promise<Exit>
   /** SIGTERM, bounded; then SIGKILL. Safe to call on a dead process. */
@@ -45,11 +51,18 @@ export interface NodeProcess {
   crashes(): Promise<string[]>
 }
 
+export type EventData<T extends ApiEvent['type']> = Extract<ApiEvent, { type: T }>['data']
+
 export interface StartNodeOptions {
   name: string
   /** Reuse a data folder (restart); default is a new temp folder. */
   dataDir?: string
   args?: string[]
+  /**
+   * mDNS multicasts on every interface the node sees (STACK.md), so it stays off unless the test
+   * runs in a network namespace of its own (test/harness/netns.ts).
+   */
+  mdns?: boolean
 }
 
 function timeout<T>(ms: number, message: string): { promise: Promise<T>; cancel: () => void } {
@@ -65,8 +78,9 @@ export async function newDataDir(name: string): Promise<string> {
 }
 
 /** Spawns `gridnode start` and resolves once it printed its ready line (or rejects with its output). */
-export function spawnNode(dataDir: string, args: string[] = []): { child: ChildProcess; ready: Promise<void>; output: () => string; exited: Promise<Exit> } {
-  const child = spawn(process.execPath, [GRIDNODE_BIN, 'start', '--headless', '--data', dataDir, '--listen', LOOPBACK_LISTEN, '--api', '127.0.0.1:0', ...args], {
+export function spawnNode(dataDir: string, args: string[] = [], mdns = false): { child: ChildProcess; ready: Promise<void>; output: () => string; exited: Promise<Exit> } {
+  const options = ['--headless', '--data', dataDir, '--listen', LOOPBACK_LISTEN, '--api', '127.0.0.1:0', ...(mdns ? [] : ['--no-mdns'])]
+  const child = spawn(process.execPath, [GRIDNODE_BIN, 'start', ...options, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let text = ''
@@ -88,9 +102,9 @@ export function spawnNode(dataDir: string, args: string[] = []): { child: ChildP
   return { child, ready, output: () => text, exited }
 }
 
-export async function startNode({ name, dataDir, args = [] }: StartNodeOptions): Promise<NodeProcess> {
+export async function startNode({ name, dataDir, args = [], mdns = false }: StartNodeOptions): Promise<NodeProcess> {
   const dir = dataDir ?? (await newDataDir(name))
-  const { child, ready, output, exited } = spawnNode(dir, args)
+  const { child, ready, output, exited } = spawnNode(dir, args, mdns)
   const limit = timeout<void>(READY_TIMEOUT_MS, `${name} was not ready within ${READY_TIMEOUT_MS} ms`)
   try {
     await Promise.race([ready, limit.promise])
@@ -105,6 +119,35 @@ export async function startNode({ name, dataDir, args = [] }: StartNodeOptions):
   const status = await client.status({})
   let exit: Exit | undefined
   void exited.then((value) => (exit = value))
+
+  const waitForEvent = async (
+    type: ApiEvent['type'],
+    current: (() => Promise<unknown>) | undefined,
+    predicate: (data: never) => boolean,
+    what: string,
+    timeoutMs: number,
+  ): Promise<never> => {
+    const abort = new AbortController()
+    const bound = timeout<never>(timeoutMs, `${name}: timed out waiting for ${what}`)
+    const matched = new Promise<never>((resolve, reject) => {
+      const check = (data: unknown): void => {
+        if (predicate(data as never)) resolve(data as never)
+      }
+      client
+        .subscribe((event) => {
+          if (event.type === type) check(event.data)
+        }, abort.signal)
+        .catch(reject)
+      // Asked after subscribing, so a change between the two is not missed.
+      current?.().then(check, reject)
+    })
+    try {
+      return await Promise.race([matched, bound.promise])
+    } finally {
+      bound.cancel()
+      abort.abort()
+    }
+  }
 
   const signal = async (sig: NodeJS.Signals, timeoutMs = STOP_TIMEOUT_MS): Promise<Exit> => {
     if (exit !== undefined) return exit
@@ -126,24 +169,9 @@ export async function startNode({ name, dataDir, args = [] }: StartNodeOptions):
     addr: status.node.listen[0] ?? '',
     output,
     exited,
-    async waitForStatus(predicate, what, timeoutMs = WAIT_TIMEOUT_MS) {
-      const abort = new AbortController()
-      const bound = timeout<Status>(timeoutMs, `${name}: timed out waiting for ${what}`)
-      // The stream opens with the current status, then carries every change.
-      const matched = new Promise<Status>((resolve, reject) => {
-        client
-          .subscribe((event) => {
-            if (event.type === 'status' && predicate(event.data)) resolve(event.data)
-          }, abort.signal)
-          .catch(reject)
-      })
-      try {
-        return await Promise.race([matched, bound.promise])
-      } finally {
-        bound.cancel()
-        abort.abort()
-      }
-    },
+    // The stream opens with the current status, then carries every change.
+    waitForStatus: (predicate, what, timeoutMs = WAIT_TIMEOUT_MS) => waitForEvent('status', undefined, predicate, what, timeoutMs),
+    waitForEvent: (type, current, predicate, what, timeoutMs = WAIT_TIMEOUT_MS) => waitForEvent(type, current, predicate, what, timeoutMs),
     signal,
     async stop() {
       try {
@@ -162,7 +190,12 @@ export async function startNode({ name, dataDir, args = [] }: StartNodeOptions):
 }
 
 /** Starts nodes for one test and stops them all afterwards, failing the test on any crash. */
-export async function startNodes(t: { after: (fn: () => Promise<void>) => void }, names: string[], argsOf: (name: string) => string[] = () => []): Promise<NodeProcess[]> {
+export async function startNodes(
+  t: { after: (fn: () => Promise<void>) => void },
+  names: string[],
+  argsOf: (name: string) => string[] = () => [],
+  mdns = false,
+): Promise<NodeProcess[]> {
   const nodes: NodeProcess[] = []
   t.after(async () => {
     const exits = await Promise.all(nodes.map((node) => node.stop()))
@@ -177,7 +210,7 @@ export async function startNodes(t: { after: (fn: () => Promise<void>) => void }
     ]
     if (crashes.length > 0) throw new Error(`nodes crashed:\n${crashes.join('\n')}`)
   })
-  for (const name of names) nodes.push(await startNode({ name, args: argsOf(name) }))
+  for (const name of names) nodes.push(await startNode({ name, args: argsOf(name), mdns }))
   return nodes
 }
 

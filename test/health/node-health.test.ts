@@ -25,7 +25,7 @@ function spin(ms: number): void {
 test('a saturated serial section yields an estimate near p = 0 and announces it', async (t) => {
   const lock = new InstrumentedLock()
   const health = createNodeHealth(
-    { takeTraffic: async () => ({ inBytes: 0, outBytes: 0 }), peerCount: () => 0, locks: [lock], logger: createLogger({ level: 'silent' }) },
+    { takeTraffic: async () => ({ inBytes: 0, outBytes: 0 }), peerCount: () => 0, jobs: () => ({ queued: 0, running: 0 }), locks: [lock], logger: createLogger({ level: 'silent' }) },
     { dataDir: await mkdtemp(join(tmpdir(), 'gridnode-health-')), storeFolders: [], version: '0.0.0', peerId: 'test' },
   )
   const before = health.scalability()

@@ -1,8 +1,8 @@
 /**
  * A stranger with a real libp2p host attacks a real node: streams on members-only protocols are
  * refused and the connection is closed within the proof deadline; garbage, wrongly shaped and
- * oversized messages on the protocols open to strangers abort only their stream. The node keeps
- * serving, and a real member can still join.
+ * oversized messages on the protocols open to strangers abort only their stream, and those
+ * protocols answer a stranger only so often. The node keeps serving, and a real member can still join.
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -12,18 +12,18 @@ import type { Connection } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createHost, type GridHost } from '../../main/p2p/host.ts'
-import { MAX_MESSAGE_BYTES } from '../../main/p2p/messaging.ts'
+import { MAX_MESSAGE_BYTES, request } from '../../main/p2p/messaging.ts'
 import { createTrafficCounter } from '../../main/p2p/traffic.ts'
 import { OVERLAY_PROTOCOLS } from '../../main/overlay/wire.ts'
-import { PROOF_DEADLINE_MS } from '../../main/vo/constants.ts'
-import { VO_PROTOCOLS } from '../../main/vo/wire.ts'
+import { PROOF_DEADLINE_MS, PUBLIC_RATE } from '../../main/vo/constants.ts'
+import { NearbyAnswerSchema, VO_PROTOCOLS } from '../../main/vo/wire.ts'
 import { formVo, startNodes } from '../harness/node-process.ts'
 
 /** Slack over the proof deadline for the close to travel back on a loaded machine. */
 const CLOSE_SLACK_MS = 3000
 
 async function stranger(t: { after: (fn: () => Promise<void>) => void }): Promise<GridHost> {
-  const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], metrics: createTrafficCounter().metrics })
+  const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], metrics: createTrafficCounter().metrics, mdns: false })
   await host.start()
   t.after(async () => {
     await host.stop()
@@ -44,7 +44,7 @@ async function sendRaw(connection: Connection, protocol: string, bytes: Uint8Arr
   }
 }
 
-test('a stranger can run nothing but the join protocol, and is cut off within the proof deadline', async (t) => {
+test('a stranger can run nothing but the public protocols, and is cut off within the proof deadline', async (t) => {
   const [node] = await startNodes(t, ['target'])
   assert.ok(node)
   await formVo([node])
@@ -72,7 +72,7 @@ test('garbage, misshapen and oversized messages abort their stream only; the nod
     ['a proof that is not one', dagCbor.encode({ charter: 'no', chain: [], addrs: [] })],
     ['oversized', new Uint8Array(MAX_MESSAGE_BYTES + 1024)],
   ]
-  for (const protocol of [VO_PROTOCOLS.join, VO_PROTOCOLS.auth]) {
+  for (const protocol of [VO_PROTOCOLS.join, VO_PROTOCOLS.auth, VO_PROTOCOLS.nearby, VO_PROTOCOLS.request]) {
     for (const [what, bytes] of attacks) {
       // A fresh connection each time: the node closes an unproven one at its deadline anyway.
       const connection = await host.dial(multiaddr(node.addr))
@@ -85,4 +85,19 @@ test('garbage, misshapen and oversized messages abort their stream only; the nod
   assert.equal(status.node.peerId, node.peerId, 'the node still answers')
   const { token } = await node.client.voInvite({})
   assert.equal((await member.client.voJoin({ token })).role, 'member', 'a real member still joins')
+})
+
+test('a stranger learns which VO a node is in, by id and name only, and only so often', async (t) => {
+  const [node] = await startNodes(t, ['target'])
+  assert.ok(node)
+  const vo = await node.client.voCreate({ name: 'Lab' })
+  const host = await stranger(t)
+  const connection = await host.dial(multiaddr(node.addr))
+  const ask = () => request(connection, VO_PROTOCOLS.nearby, {}, NearbyAnswerSchema)
+
+  // A burst is answered; the one after it is refused until the bucket refills.
+  for (let i = 0; i < PUBLIC_RATE.perPeer.burst; i++) assert.deepEqual(await ask(), { ok: true, vo: { id: vo.id, name: 'Lab' }, admits: true })
+  const refused = await ask()
+  assert.equal(refused.ok, false)
+  assert.equal(refused.ok === false && refused.error.code, 'RATE_LIMITED')
 })

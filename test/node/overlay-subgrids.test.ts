@@ -61,7 +61,8 @@ test('two sub-grids elect super-peers and one region peer; discovery spans both,
   // Each node's map of the overlay (what the UI draws) comes to name both sub-grids' leaders.
   const mapsBoth = (info: OverlayInfo | null | undefined): boolean =>
     info != null && [...first.superPeers].every(([subgrid, peer]) => info.superPeers.some((e) => e.subgrid === subgrid && e.peer === peer)) && info.regionPeers.some((e) => e.region === 'eu' && e.peer === first.regionPeer)
-  await Promise.all(nodes.map((node) => node.waitForStatus((s) => mapsBoth(s.overlay), `${node.name}'s overlay map to name both super-peers and the region peer`)))
+  // Announcements repeat every few seconds, so on a loaded machine the last copy can take a while.
+  await Promise.all(nodes.map((node) => node.waitForStatus((s) => mapsBoth(s.overlay), `${node.name}'s overlay map to name both super-peers and the region peer`, 30_000)))
 
   const westMember = nodes.find((n) => subgridOf(n.name) === 'west' && n.peerId !== first.superPeers.get('west'))!
   const found = await westMember.client.discover({ cores: 1, want: 4 })

@@ -96,3 +96,15 @@ test('events reach token holders as they happen', async (t) => {
   assert.deepEqual(await received, { type: 'status', data: status })
   abort.abort()
 })
+
+test('a job submission may carry a module bigger than the limit of other requests', async (t) => {
+  const { url, token } = await serve(t)
+  const post = (method: string, body: unknown) =>
+    fetch(`${url}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+      async (res) => ({ status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code }),
+    )
+  const module = Buffer.alloc(3 * 2 ** 20).toString('base64')
+  // The fixture node is in no VO: reaching its handler proves the body was read and parsed.
+  assert.deepEqual(await post('jobSubmit', { module, entry: 'main' }), { status: 409, code: 'NOT_IN_VO' })
+  assert.deepEqual(await post('status', { padding: module }), { status: 413, code: 'PAYLOAD_TOO_LARGE' })
+})

@@ -26,5 +26,7 @@ test('defaults: GRIDNODE_DATA, all interfaces for libp2p, a free loopback port f
   assert.equal(init.dataDir, '/tmp/from-env')
   assert.deepEqual(init.listen, [DEFAULT_LISTEN])
   assert.deepEqual(init.api, { host: '127.0.0.1', port: 0 })
+  assert.equal(init.mdns, true, 'people find their LAN by default')
+  assert.equal(resolveNodeInit({ mdns: false }).mdns, false)
   assert.equal(resolveNodeInit({ data: '/tmp/flag' }).dataDir, '/tmp/flag', '--data wins over the environment')
 })

@@ -6,10 +6,10 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
 import { GridNodeError } from '../../shared/errors.ts'
 import { CERT_LIFETIME_MS, INVITE_PREFIX } from '../../main/vo/constants.ts'
-import { createInviteToken, createRevocation, createVo, issueCert, parseInviteToken } from '../../main/vo/issue.ts'
+import { createInviteToken, createRefusal, createRevocation, createVo, issueCert, parseInviteToken } from '../../main/vo/issue.ts'
 import type { Chain } from '../../main/vo/records.ts'
 import { encode, sign } from '../../main/vo/signed.ts'
-import { verifyChain, verifyCharter, verifyInvite, verifyRevocation, type VerifyContext } from '../../main/vo/verify.ts'
+import { verifyChain, verifyCharter, verifyInvite, verifyRefusal, verifyRevocation, type VerifyContext } from '../../main/vo/verify.ts'
 
 const NOW = Date.UTC(2026, 10, 21)
 const YEAR = 365 * 24 * 3600 * 1000
@@ -31,7 +31,7 @@ test('a new VO: its charter verifies and its creator is its first admin', async 
   const { admin, vo } = await world()
   await verifyCharter(vo.charter, NOW)
   assert.match(vo.charter.body.vo, /^vo[a-z2-7]{26}$/)
-  assert.deepEqual(await verifyChain(vo.chain, vo.charter, ok), { peerId: admin.id, role: 'admin', canIssue: true, expiresAt: NOW + YEAR })
+  assert.deepEqual(await verifyChain(vo.chain, vo.charter, ok), { peerId: admin.id, role: 'admin', canIssue: true, expiresAt: NOW + YEAR, issuedBy: [] })
   await assert.rejects(verifyCharter(vo.charter, NOW + YEAR + 1), code('VO_EXPIRED'))
 })
 
@@ -39,12 +39,15 @@ test('admins issue members; delegated super-peers issue members too, and nothing
   const { admin, vo } = await world()
   const member = await node()
   const memberChain = await issueCert(admin.key, vo.chain, { subject: member.id, role: 'member', canIssue: false, now: NOW })
-  assert.deepEqual(await verifyChain(memberChain, vo.charter, ok), { peerId: member.id, role: 'member', canIssue: false, expiresAt: NOW + CERT_LIFETIME_MS })
+  assert.deepEqual(await verifyChain(memberChain, vo.charter, ok), { peerId: member.id, role: 'member', canIssue: false, expiresAt: NOW + CERT_LIFETIME_MS, issuedBy: [admin.id] })
 
   const superPeer = await node()
   const delegate = await issueCert(admin.key, vo.chain, { subject: superPeer.id, role: 'member', canIssue: true, now: NOW })
   const viaDelegate = await issueCert(superPeer.key, delegate, { subject: member.id, role: 'member', canIssue: false, now: NOW })
   assert.equal((await verifyChain(viaDelegate, vo.charter, ok)).role, 'member')
+  assert.deepEqual((await verifyChain(viaDelegate, vo.charter, ok)).issuedBy, [superPeer.id, admin.id])
+  // Revoking the delegate voids what it issued.
+  await assert.rejects(verifyChain(viaDelegate, vo.charter, { ...ok, isRevoked: (peer) => peer === superPeer.id }), code('MEMBER_REVOKED'))
 
   const adminByDelegate = await issueCert(superPeer.key, delegate, { subject: member.id, role: 'admin', canIssue: true, now: NOW })
   await assert.rejects(verifyChain(adminByDelegate, vo.charter, ok), code('CERT_INVALID'))
@@ -113,4 +116,17 @@ test('only admins revoke', async () => {
   const memberChain = await issueCert(admin.key, vo.chain, { subject: member.id, role: 'member', canIssue: false, now: NOW })
   await verifyRevocation(await createRevocation(admin.key, vo.chain, member.id, NOW), vo.charter, ok)
   await assert.rejects(verifyRevocation(await createRevocation(member.key, memberChain, admin.id, NOW), vo.charter, ok), code('NOT_ADMIN'))
+})
+
+test('a refusal of a join request is an issuer\'s, about that requester, signed', async () => {
+  const { admin, vo } = await world()
+  const requester = await node()
+  const member = await node()
+  const memberChain = await issueCert(admin.key, vo.chain, { subject: member.id, role: 'member', canIssue: false, now: NOW })
+  const refusal = await createRefusal(admin.key, vo.chain, requester.id, NOW)
+  await verifyRefusal(refusal, requester.id, vo.charter, ok)
+  await assert.rejects(verifyRefusal(refusal, member.id, vo.charter, ok), code('CERT_INVALID'))
+  await assert.rejects(verifyRefusal(await createRefusal(member.key, memberChain, requester.id, NOW), requester.id, vo.charter, ok), code('NOT_ADMIN'))
+  const forged = { ...refusal, refusal: await sign(refusal.refusal.body, (await node()).key) }
+  await assert.rejects(verifyRefusal(forged, requester.id, vo.charter, ok), code('CERT_INVALID'))
 })

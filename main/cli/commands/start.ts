@@ -21,6 +21,7 @@ function desktopArgs(options: NodeOptions): string[] {
     ...(options.api !== undefined ? ['--api', options.api] : []),
     ...(options.subgrid !== undefined ? ['--subgrid', options.subgrid] : []),
     ...(options.region !== undefined ? ['--region', options.region] : []),
+    ...(options.mdns === false ? ['--no-mdns'] : []),
   ]
 }
 
@@ -76,8 +77,9 @@ export const startCommand = () =>
     .option('--subgrid <name>', 'the sub-grid this node belongs to (nodes of one sub-grid elect a super-peer)')
     .option('--region <name>', 'the region of its sub-grid (super-peers of a region elect a region peer)')
     .option('--headless', 'never open the desktop window; serve the UI on the API address')
+    .option('--no-mdns', 'do not look for VO members and VOs on the local network (mDNS multicast)')
     .action(async (options) => {
-      const nodeOptions: NodeOptions = { data: options.data, listen: options.listen, api: options.api, subgrid: options.subgrid, region: options.region }
+      const nodeOptions: NodeOptions = { data: options.data, listen: options.listen, api: options.api, subgrid: options.subgrid, region: options.region, mdns: options.mdns }
       if (options.headless !== true) {
         const desktop = desktopAvailability()
         if (desktop.ok) process.exit(await runDesktop(desktop.binary, nodeOptions))

@@ -1,12 +1,11 @@
-/** `gridnode vo …`: create a Virtual Organization, invite and admit members, list, revoke, leave. */
+/**
+ * `gridnode vo …`: create a Virtual Organization, invite and admit members, list, revoke, leave; find
+ * VOs on the local network, ask to join one, and decide join requests.
+ */
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings'
-import type { ApiClient } from '../../../shared/api/client.ts'
-import type { VoInfo, VoMember } from '../../../shared/api/vo-schemas.ts'
-import { resolveDataDir } from '../../node/options.ts'
-import { connectToNode } from '../api-client.ts'
-import { printJson } from '../format.ts'
+import type { JoinRequest, Nearby, OutgoingRequest, VoInfo, VoMember } from '../../../shared/api/vo-schemas.ts'
 import { dataOption, jsonOption, parsePositiveInt } from '../options.ts'
-import { queryCommand } from '../query-command.ts'
+import { onNode, queryCommand } from '../query-command.ts'
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
 
@@ -25,22 +24,28 @@ function formatMembers(members: VoMember[]): string {
     .join('\n') + '\n'
 }
 
-interface NodeOptions {
-  data?: string | undefined
-  json?: true | undefined
+const describeRequest = (request: OutgoingRequest): string =>
+  ({
+    pending: `Asked to join ${request.vo.name} (${request.vo.id}); waiting for an admin to decide (request ${request.id}).`,
+    refused: `The request to join ${request.vo.name} (${request.vo.id}) was refused.`,
+    expired: `The request to join ${request.vo.name} (${request.vo.id}) expired without an answer.`,
+  })[request.state] + '\n'
+
+function formatNearby({ mdns, vos, request }: Nearby): string {
+  const lines = vos.map((vo) => `${vo.id}  ${vo.name}  (${vo.peers} ${vo.peers === 1 ? 'node' : 'nodes'}${vo.admits ? '' : ', no admin on'})`)
+  if (lines.length === 0) lines.push(mdns ? 'No VO heard on this network yet.' : 'Not listening to this network (the node runs with --no-mdns).')
+  return lines.join('\n') + '\n' + (request === null ? '' : describeRequest(request))
 }
 
-/** Asks the node on `options.data` and prints its answer (JSON with --json). */
-async function onNode<T>(options: NodeOptions, ask: (client: ApiClient) => Promise<T>, show: (answer: T) => string): Promise<void> {
-  const { client } = await connectToNode(resolveDataDir(options.data))
-  const answer = await ask(client)
-  if (options.json === true) printJson(answer)
-  else process.stdout.write(show(answer))
+function formatRequests(requests: JoinRequest[]): string {
+  if (requests.length === 0) return 'No join request is waiting.\n'
+  return requests.map((r) => `${r.id}  ${r.peerId}  ${r.label}${r.message === '' ? '' : `  "${r.message}"`}`).join('\n') + '\n'
 }
+
 
 export const voCommand = () =>
   new Command('vo')
-    .description('Virtual Organization membership: create, invite, join, members, revoke, leave')
+    .description('Virtual Organization membership: create, invite, join, members, revoke, leave; nearby VOs and join requests')
     .addCommand(
       new Command('create')
         .description('create a VO with this node as its first admin')
@@ -76,6 +81,34 @@ export const voCommand = () =>
         .argument('<peerId>', 'the member to cut off')
         .addOption(dataOption())
         .action((peerId, options) => onNode(options, (client) => client.voRevoke({ peerId }), () => 'Revoked; the revocation is spreading through the VO.\n')),
+    )
+    .addCommand(queryCommand('nearby', 'list the VOs heard on the local network (mDNS), and this node\'s join request', (client) => client.voNearby({}), formatNearby))
+    .addCommand(
+      new Command('request')
+        .description('ask to join a VO heard on the local network; its admins approve or refuse')
+        .argument('<voId>', 'the VO\'s id, as `gridnode vo nearby` shows it')
+        .option('--label <text>', 'who is asking, shown to the admins (default: this machine\'s name)')
+        .option('--message <text>', 'a note for the admins')
+        .addOption(dataOption())
+        .addOption(jsonOption())
+        .action((voId, options) => onNode(options, (client) => client.voRequestJoin({ voId, label: options.label, message: options.message }), describeRequest)),
+    )
+    .addCommand(queryCommand('requests', 'list the join requests waiting for a decision (admins)', (client) => client.voRequests({}), formatRequests))
+    .addCommand(
+      new Command('approve')
+        .description('approve a join request: the requester gets its certificate and joins')
+        .argument('<id>', 'the request\'s id, as `gridnode vo requests` shows it')
+        .addOption(dataOption())
+        .addOption(jsonOption())
+        .action((id, options) => onNode(options, (client) => client.voApprove({ id }), ({ peerId }) => `Approved: ${peerId} is joining the VO.\n`)),
+    )
+    .addCommand(
+      new Command('refuse')
+        .description('refuse a join request: the requester is told, and nothing is kept for it')
+        .argument('<id>', 'the request\'s id, as `gridnode vo requests` shows it')
+        .addOption(dataOption())
+        .addOption(jsonOption())
+        .action((id, options) => onNode(options, (client) => client.voRefuse({ id }), ({ peerId }) => `Refused the request of ${peerId}.\n`)),
     )
     .addCommand(
       new Command('leave')

@@ -14,7 +14,8 @@ export interface DiskReading {
 /** How stale the store size may get; walking a large contributed store each second would cost. */
 export const STORE_SIZE_REFRESH_MS = 30_000
 
-async function folderBytes(path: string): Promise<number> {
+/** Bytes of the files under a folder (0 if it does not exist). */
+export async function folderBytes(path: string): Promise<number> {
   const entries = await readdir(path, { withFileTypes: true, recursive: true }).catch(() => [])
   const sizes = await Promise.all(
     entries.filter((entry) => entry.isFile()).map((entry) => stat(join(entry.parentPath, entry.name)).then((s) => s.size, () => 0)),

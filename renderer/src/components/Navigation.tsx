@@ -1,11 +1,12 @@
 import { NavLink, Stack } from '@mantine/core'
-import { IconActivityHeartbeat, IconDeviceDesktop, IconFolders, IconTopologyStar3, IconUsersGroup, type TablerIcon } from '@tabler/icons-react'
+import { IconActivityHeartbeat, IconCpu, IconDeviceDesktop, IconFolders, IconTopologyStar3, IconUsersGroup, type TablerIcon } from '@tabler/icons-react'
 import { routeHref, type Route } from '../routes.ts'
 
 const ITEMS: readonly { route: Route; label: string; icon: TablerIcon }[] = [
   { route: 'node', label: 'This node', icon: IconDeviceDesktop },
   { route: 'vo', label: 'Join a VO', icon: IconUsersGroup },
   { route: 'overlay', label: 'Overlay', icon: IconTopologyStar3 },
+  { route: 'compute', label: 'Compute', icon: IconCpu },
   { route: 'folders', label: 'Folders', icon: IconFolders },
   { route: 'health', label: 'Health', icon: IconActivityHeartbeat },
 ]

@@ -63,6 +63,9 @@ export const dialog = {
   },
 }
 
+/** A user who has been away for a long time: "only when idle" never pauses in these tests. */
+export const powerMonitor = { getSystemIdleTime: (): number => 3600 }
+
 export const ipcMain = {
   handle(channel: string, handler: Handler): void {
     if (recorded.ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`)

@@ -5,8 +5,9 @@ import type { ApiClient } from '../../../../shared/api/client.ts'
 import { PageHeader } from '../../components/PageHeader.tsx'
 import { CreateVoForm } from './CreateVoForm.tsx'
 import { JoinVoForm } from './JoinVoForm.tsx'
+import { NearbyVos } from './NearbyVos.tsx'
 
-/** A node in no VO: why it matters, and the two ways in (an invite, or a VO of its own). */
+/** A node in no VO: why it matters, and the ways in (a VO on this network, an invite, or a VO of its own). */
 export function VoOnboarding({ client }: { client: ApiClient }) {
   return (
     <Stack gap="lg" data-testid="vo-onboarding">
@@ -17,6 +18,9 @@ export function VoOnboarding({ client }: { client: ApiClient }) {
       <Alert color="orange" variant="light" icon={<IconPlugConnectedX />} title="This node is not in a VO">
         Until it joins one it talks to nobody: other nodes cannot use it, and it cannot use them.
       </Alert>
+      <Path title="VOs on your network" summary="VOs with a node on this network, found by themselves. Ask to join one: an admin of it approves or refuses, and this node joins as soon as they approve.">
+        <NearbyVos client={client} />
+      </Path>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <Path title="Join with an invite" summary="An admin of the VO makes an invite and sends it to you; this node then admits itself through the VO's nodes.">
           <JoinVoForm client={client} />
@@ -25,9 +29,6 @@ export function VoOnboarding({ client }: { client: ApiClient }) {
           <CreateVoForm client={client} />
         </Path>
       </SimpleGrid>
-      <Text size="sm" c="dimmed">
-        Finding VOs on your local network, and asking to join them, is coming in a later version.
-      </Text>
     </Stack>
   )
 }

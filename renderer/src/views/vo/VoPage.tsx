@@ -4,6 +4,7 @@ import type { Status } from '../../../../shared/api/schemas.ts'
 import type { VoInfo } from '../../../../shared/api/vo-schemas.ts'
 import { PageHeader } from '../../components/PageHeader.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
+import { JoinRequestsCard } from './JoinRequestsCard.tsx'
 import { MembersCard } from './MembersCard.tsx'
 import { useVoMembers } from './useVoMembers.ts'
 import { VoSummaryCard } from './VoSummaryCard.tsx'
@@ -15,7 +16,7 @@ interface VoPageProps {
   client: ApiClient
 }
 
-/** The VO this node is in: who it is in it with, live, and (for those who may) inviting and revoking. */
+/** The VO this node is in: who it is in it with, live, and (for those who may) admitting, inviting and revoking. */
 export function VoPage({ vo, status, client }: VoPageProps) {
   const members = useVoMembers(client, status)
   return (
@@ -23,6 +24,7 @@ export function VoPage({ vo, status, client }: VoPageProps) {
       <PageHeader title="Your VO" description="The machines this node works with, live. Only members of the VO can reach each other." />
       <VoSummaryCard vo={vo} client={client} />
       <MembersCard vo={vo} members={members} client={client} />
+      {vo.canIssue && <JoinRequestsCard client={client} />}
       {vo.canIssue && <InvitePanel vo={vo} client={client} />}
     </Stack>
   )

@@ -16,4 +16,7 @@ export const VO_ERROR_HINTS: Partial<Record<ErrorCode, string>> = {
   NOT_ADMIN: 'Only an admin of the VO can do this.',
   VO_EXPIRED: 'The VO itself has expired; its admin has to create a new one.',
   NOT_IN_VO: 'This node is no longer in a VO.',
+  VO_NOT_NEARBY: 'The VO is no longer heard on this network: its nodes may have gone offline. Wait until it shows again.',
+  JOIN_REQUEST_UNKNOWN: 'The request was decided by another admin, or it expired.',
+  RATE_LIMITED: "The VO's node is busy answering; try again in a few seconds.",
 }
