@@ -21,6 +21,7 @@ import {
   MAX_LOSSES_PER_SLOT,
   OFFER_TIMEOUT_MS,
   REPLICA_SILENCE_MS,
+  runSlots,
   UNREACHABLE_BACKOFF_MAX_MS,
   UNREACHABLE_BACKOFF_MIN_MS,
 } from './constants.ts'
@@ -36,6 +37,7 @@ export interface JobSpec {
   checkpointable: boolean
 }
 
+/** A job is running once a node has taken one of its runs: on a core, or next in that node's queue (QUEUED_PER_CORE). */
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
 export type RunState = 'offered' | 'running' | 'done' | 'failed' | 'lost' | 'cancelled'
 
@@ -277,7 +279,7 @@ export function createCoordinator(): Coordinator {
   const freeCores = (candidate: Candidate, now: number): number => {
     const off = backoff.get(candidate.peer)
     if (off !== undefined && off.until > now) return 0
-    return candidate.cores - loadOf(candidate.peer)
+    return runSlots(candidate.cores) - loadOf(candidate.peer)
   }
 
   const dispatch = (job: Job, slot: number, node: PeerId, now: number): void => {

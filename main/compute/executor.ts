@@ -9,7 +9,7 @@ import { GridNodeError, toGridNodeError } from '../../shared/errors.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Accounting } from './accounting.ts'
 import type { CheckpointPolicy } from './checkpoint-interval.ts'
-import { OFFER_TIMEOUT_MS } from './constants.ts'
+import { OFFER_TIMEOUT_MS, runSlots } from './constants.ts'
 import type { Sandbox } from './sandbox/index.ts'
 import { FINAL_JOB_ERRORS, type FinalJobError, type StopReason } from './wire.ts'
 
@@ -65,7 +65,7 @@ export interface Executor {
   reserve(): Reservation | null
   /** Cores offered now. */
   capacity(): number
-  /** Runs executing now. */
+  /** Runs on a core now (not those queued behind them). */
   running(): number
   /** Called when a run starts or ends. */
   onChange(listener: () => void): () => void
@@ -75,6 +75,8 @@ const isFinal = (code: string): code is FinalJobError => (FINAL_JOB_ERRORS as re
 
 interface Active {
   controller: AbortController
+  /** On a core now, not waiting in the sandbox's queue. */
+  started: boolean
   /** Why this node stopped it, if it did. */
   stoppedFor: StopReason | null
 }
@@ -99,7 +101,7 @@ export function createExecutor({ sandbox, offeredCores, onOfferChange, accountin
   const fitOffer = (): void => {
     const cores = offeredCores()
     sandbox.resize(Math.max(1, cores))
-    const excess = active.filter((a) => a.stoppedFor === null).length - cores
+    const excess = active.filter((a) => a.stoppedFor === null).length - runSlots(cores)
     if (excess > 0) {
       logger.info({ cores, stopping: excess }, 'the offer shrank: stopping runs so they resume elsewhere')
       stopNewest(excess, 'paused')
@@ -107,12 +109,12 @@ export function createExecutor({ sandbox, offeredCores, onOfferChange, accountin
   }
 
   const execute = async (order: RunOrder, hooks: RunHooks, signal: AbortSignal): Promise<RunOutcome> => {
-    const entry: Active = { controller: new AbortController(), stoppedFor: null }
+    const entry: Active = { controller: new AbortController(), started: false, stoppedFor: null }
     const cancel = (): void => entry.controller.abort()
     signal.addEventListener('abort', cancel, { once: true })
     active.push(entry)
     changed()
-    const startedAt = performance.now()
+    let startedAt = performance.now()
     let lastCheckpointAt = startedAt
     let seq = 0
     let outcome: RunOutcome
@@ -132,6 +134,11 @@ export function createExecutor({ sandbox, offeredCores, onOfferChange, accountin
           lastCheckpointAt = now
         },
         onProgress: (fraction) => hooks.progress(fraction),
+        onStart: () => {
+          entry.started = true
+          startedAt = lastCheckpointAt = performance.now()
+          changed()
+        },
         signal: entry.controller.signal,
       })
       outcome = { type: 'result', output: result.output, cpuMs: result.cpuMs, wallMs: result.wallMs }
@@ -148,8 +155,8 @@ export function createExecutor({ sandbox, offeredCores, onOfferChange, accountin
       active.splice(active.indexOf(entry), 1)
       changed()
     }
-    // The worker was busy for the whole run; without a result, its wall time is what it cost.
-    const cpuMs = outcome.type === 'result' ? outcome.cpuMs : performance.now() - startedAt
+    // The worker was busy for the whole run; without a result, its wall time is what it cost (none if it never left the queue).
+    const cpuMs = outcome.type === 'result' ? outcome.cpuMs : entry.started ? performance.now() - startedAt : 0
     void accounting
       .recordCpu({ member: order.member, job: order.job, run: order.run, cpuMs, outcome: outcome.type === 'result' ? 'done' : outcome.type })
       .catch(() => undefined)
@@ -170,7 +177,7 @@ export function createExecutor({ sandbox, offeredCores, onOfferChange, accountin
       await sandbox.stop()
     },
     reserve() {
-      if (stopped || active.length + reserved >= offeredCores()) return null
+      if (stopped || active.length + reserved >= runSlots(offeredCores())) return null
       reserved++
       let held = true
       const release = (): void => {
@@ -192,7 +199,7 @@ export function createExecutor({ sandbox, offeredCores, onOfferChange, accountin
       }
     },
     capacity: offeredCores,
-    running: () => active.length,
+    running: () => active.filter((entry) => entry.started).length,
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

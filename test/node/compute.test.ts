@@ -155,8 +155,10 @@ test('jobs wait while the VO has no free core and drain as cores free, never dro
   const [submitter, worker] = await computeVo(t, ['submitter', 'worker'], { cores: 1 })
   const jobs = []
   for (let i = 0; i < 5; i++) jobs.push(await submit(submitter!, 'counter', u32s(20, 200_000)))
-  const counts = await submitter!.waitForStatus((s) => (s.jobs?.queued ?? 0) >= 3, 'jobs to queue')
-  assert.ok((counts.jobs?.running ?? 0) <= 1, 'one core: one job at a time')
+  // One core: one job on it and one next in its queue; the rest wait at the submitter.
+  await submitter!.waitForStatus((s) => (s.jobs?.queued ?? 0) >= 3, 'jobs to queue')
+  const onWorker = await worker!.waitForStatus((s) => (s.jobs?.runningHere ?? 0) >= 1, 'the worker to run one')
+  assert.equal(onWorker.jobs?.runningHere, 1, 'one core: one job at a time')
   await waitForJobs(submitter!.client, jobs.map((job) => job.id))
   const done = await submitter!.client.jobs({})
   assert.ok(done.every((job) => job.state === 'done' && job.nodes[0] === worker!.peerId))

@@ -30,6 +30,8 @@ export interface SandboxJob {
   onCheckpoint?: (state: Uint8Array) => void
   /** Receives the fraction done, when the module reports progress (at most every 100 ms). */
   onProgress?: (fraction: number) => void
+  /** Called when a worker takes the job from the queue: its wall time starts now. */
+  onStart?: () => void
   /**
    * Cancels the job (JOB_CANCELLED), queued or running. A running step-driven job with
    * onCheckpoint first hands in a checkpoint of where it stopped, so aborting doubles as pause:

@@ -172,6 +172,7 @@ export class WorkerSandbox implements Sandbox {
     const limitMs = pending.job.maxSeconds * 1000
     pending.timers.push(setTimeout(() => this.kill(slot, new GridNodeError('JOB_TIMEOUT', `The job ran past its limit of ${pending.job.maxSeconds} s.`)), limitMs))
     slot.worker.postMessage(pending.work)
+    pending.job.onStart?.()
   }
 
   private abort(pending: Pending): void {
