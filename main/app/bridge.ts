@@ -3,7 +3,7 @@
  * under Node; the preload supplies the real port. Only these functions cross into the page:
  * never ipcRenderer, never an IPC event object (its `sender` is ipcRenderer).
  */
-import { IPC_EVENT_CHANNEL, ipcChannel, type GridNodeBridge } from '../../shared/api/bridge.ts'
+import { IPC_EVENT_CHANNEL, IPC_PICK_FOLDER_CHANNEL, ipcChannel, type GridNodeBridge } from '../../shared/api/bridge.ts'
 import type { MethodName } from '../../shared/api/method-names.ts'
 
 export interface IpcPort {
@@ -22,5 +22,6 @@ export function createBridge(methodNames: readonly MethodName[], port: IpcPort):
     if (typeof listener !== 'function') throw new TypeError('onEvent needs a listener function.')
     return port.listen(IPC_EVENT_CHANNEL, (payload) => listener(payload))
   }
+  bridge.pickFolder = () => port.invoke(IPC_PICK_FOLDER_CHANNEL, undefined)
   return Object.freeze(bridge) as GridNodeBridge
 }

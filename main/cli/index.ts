@@ -7,6 +7,7 @@ import { toGridNodeError } from '../../shared/errors.ts'
 import { VERSION } from '../node/version.ts'
 import { connectCommand } from './commands/connect.ts'
 import { contributeCommand } from './commands/contribute.ts'
+import { groupCommand, groupsCommand, restoreCommand, shareCommand, unshareCommand } from './commands/folders.ts'
 import { healthCommand, scalabilityCommand } from './commands/health.ts'
 import { jobCommand, jobsCommand } from './commands/job.ts'
 import { peersCommand, statusCommand } from './commands/node-info.ts'
@@ -33,6 +34,11 @@ const program = new Command('gridnode')
   .addCommand(speedtestCommand())
   .addCommand(jobCommand())
   .addCommand(jobsCommand())
+  .addCommand(shareCommand())
+  .addCommand(groupsCommand())
+  .addCommand(groupCommand())
+  .addCommand(unshareCommand())
+  .addCommand(restoreCommand())
   .addCommand(stopCommand())
 
 // Usage errors of subcommands, however deep, must reach the exit-code mapping below.

@@ -11,8 +11,9 @@
  * chunks' sizes, recomputed by walking the store at start (and leftover temporary files removed).
  */
 import { randomBytes } from 'node:crypto'
+import { statSync } from 'node:fs'
 import { mkdir, open, opendir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import { GridNodeError } from '../../shared/errors.ts'
 import { STORE_MAX_OBJECT_BYTES } from './constants.ts'
 import { isChunkId } from './folder-crypto.ts'
@@ -41,14 +42,22 @@ export interface ChunkStore {
   start(): Promise<void>
   /** Waits for the operations in flight. Idempotent. */
   stop(): Promise<void>
-  /** Stores a sealed chunk; false if it was already there. QUOTA_EXCEEDED, with nothing written, if it does not fit. */
-  put(namespace: string, id: string, sealed: Uint8Array): Promise<boolean>
+  /**
+   * Stores a sealed chunk; false if it was already there. QUOTA_EXCEEDED, with nothing written, if
+   * it does not fit. With `deferDirSync` the chunk's file is durable when this resolves but its
+   * name only after `flush(namespace)`: one directory fsync per shard for a whole batch.
+   */
+  put(namespace: string, id: string, sealed: Uint8Array, options?: { deferDirSync?: boolean }): Promise<boolean>
+  /** Makes the names of chunks put with `deferDirSync` durable. */
+  flush(namespace: string): Promise<void>
   has(namespace: string, id: string): Promise<boolean>
   /** The sealed chunk; CHUNK_MISSING if this store does not have it. */
   get(namespace: string, id: string): Promise<Buffer>
   /** False if it was not there. */
   delete(namespace: string, id: string): Promise<boolean>
   list(namespace: string): AsyncGenerator<string, void, undefined>
+  /** The chunks of a namespace with their stored sizes. */
+  entries(namespace: string): AsyncGenerator<{ id: string; bytes: number }, void, undefined>
   /** Removes a whole namespace (a group unshared, or this node dropped from it). */
   dropNamespace(namespace: string): Promise<void>
   usage(): ChunkStoreUsage
@@ -145,14 +154,14 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     return run
   }
 
-  const sizeOf = async (path: string): Promise<number | undefined> => {
-    try {
-      return (await stat(path)).size
-    } catch (err) {
-      if (errnoOf(err) === 'ENOENT') return undefined
-      throw err
-    }
-  }
+  /**
+   * A chunk's size, or undefined if it is absent. A synchronous stat: a missing chunk is the common
+   * case when a copy fills, and a rejected promise's error costs far more than the system call.
+   */
+  const sizeOf = async (path: string): Promise<number | undefined> => statSync(path, { throwIfNoEntry: false })?.size
+  /** Shard folders known to exist, and those whose new entries still need a directory fsync, by namespace. */
+  const madeDirs = new Set<string>()
+  const unsynced = new Map<string, Set<string>>()
 
   const recompute = async (): Promise<void> => {
     await rm(tempDir, { recursive: true, force: true })
@@ -171,7 +180,7 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     }
   }
 
-  const write = async (namespace: string, id: string, sealed: Uint8Array): Promise<void> => {
+  const write = async (namespace: string, id: string, sealed: Uint8Array, deferDirSync: boolean): Promise<void> => {
     if (usedBytes + reservedBytes + sealed.length > quotaBytes) {
       throw new GridNodeError('QUOTA_EXCEEDED', `This node's store is full: ${usedBytes} of ${quotaBytes} bytes used, a chunk of ${sealed.length} bytes does not fit.`)
     }
@@ -186,9 +195,14 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       } finally {
         await file.close()
       }
-      await mkdir(join(target, '..'), { recursive: true, mode: 0o700 })
+      const shard = join(target, '..')
+      if (!madeDirs.has(shard)) {
+        await mkdir(shard, { recursive: true, mode: 0o700 })
+        madeDirs.add(shard)
+      }
       await rename(temp, target)
-      await syncDir(join(target, '..'))
+      if (deferDirSync) unsynced.set(namespace, (unsynced.get(namespace) ?? new Set()).add(shard))
+      else await syncDir(shard)
       account(namespace, sealed.length, 1)
     } catch (err) {
       await rm(temp, { force: true })
@@ -209,13 +223,19 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight])
     },
 
-    put: (namespace, id, sealed) =>
+    put: (namespace, id, sealed, options) =>
       exclusive(namespace, id, async () => {
         if (sealed.length > STORE_MAX_OBJECT_BYTES) throw new GridNodeError('PAYLOAD_TOO_LARGE', `A sealed chunk has at most ${STORE_MAX_OBJECT_BYTES} bytes, not ${sealed.length}.`)
         if ((await sizeOf(pathOf(namespace, id))) !== undefined) return false
-        await write(namespace, id, sealed)
+        await write(namespace, id, sealed, options?.deferDirSync === true)
         return true
       }),
+
+    flush: async (namespace) => {
+      const shards = unsynced.get(namespace)
+      unsynced.delete(namespace)
+      await Promise.all([...(shards ?? [])].map(syncDir))
+    },
 
     has: (namespace, id) => exclusive(namespace, id, async () => (await sizeOf(pathOf(namespace, id))) !== undefined),
 
@@ -248,6 +268,19 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       }
     },
 
+    entries: async function* (namespace) {
+      checkNamespace(namespace)
+      await ensureStarted()
+      for await (const shard of filesIn(join(init.dir, namespace))) {
+        if (!SHARD_PATTERN.test(shard)) continue
+        for await (const id of filesIn(join(init.dir, namespace, shard))) {
+          if (!isChunkId(id)) continue
+          const bytes = await sizeOf(join(init.dir, namespace, shard, id))
+          if (bytes !== undefined) yield { id, bytes }
+        }
+      }
+    },
+
     dropNamespace: async (namespace) => {
       checkNamespace(namespace)
       await ensureStarted()
@@ -261,6 +294,8 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       }
       const usage = namespaces.get(namespace)
       if (usage !== undefined) account(namespace, -usage.bytes, -usage.chunks)
+      for (const dir of madeDirs) if (dir.startsWith(join(init.dir, namespace) + sep)) madeDirs.delete(dir)
+      unsynced.delete(namespace)
       await rm(doomed, { recursive: true, force: true })
     },
 

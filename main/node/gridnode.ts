@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { ApiEvent } from '../../shared/api/contract.ts'
@@ -20,8 +21,10 @@ import { computeHandlers } from '../compute/api-handlers.ts'
 import { createSandbox } from '../compute/sandbox/index.ts'
 import { createComputeService, type ComputeService } from '../compute/service.ts'
 import { createContributionService, type ContributionService } from '../contribution/contribution-service.ts'
-import { fileSystemSpace, folderUsage } from '../contribution/disk-usage.ts'
+import { fileSystemSpace } from '../contribution/disk-usage.ts'
 import { createNodeHealth, type NodeHealth } from '../health/node-health.ts'
+import { createChunkStore, type ChunkStore } from '../mirror/chunk-store.ts'
+import { createMirrorService, mirrorHandlers, type MirrorService } from '../mirror/service/index.ts'
 import { availabilityFrom, onMainsPower } from '../overlay/availability.ts'
 import { createOverlayRuntime, type OverlayRuntime } from '../overlay/runtime.ts'
 import { componentLogger, createLogger, type Logger } from '../log/logger.ts'
@@ -49,6 +52,7 @@ interface Running {
   health: NodeHealth
   contribution: ContributionService
   compute: ComputeService
+  mirror: MirrorService
   http: HttpApiServer
   endpoint: HttpEndpoint
   startedAt: Date
@@ -120,6 +124,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
       scalability: health.scalability(),
       resources: contribution.resources(),
       jobs: current.compute.counts(),
+      groups: current.mirror.groups(),
     }
   }
 
@@ -149,7 +154,8 @@ export function createGridNode(init: GridNodeInit): GridNode {
       current.admission.stop()
       current.overlay.stop()
       current.vo.stop()
-      // Before libp2p and the store: runs here tell their submitters, jobs are saved.
+      // Before libp2p and the store: runs here tell their submitters, jobs are saved, copies stop applying.
+      await bounded(logger, 'mirror', () => current.mirror.stop())
       await bounded(logger, 'compute', () => current.compute.stop())
       await bounded(logger, 'api', () => current.http.stop())
       await bounded(logger, 'api.json', () => removeApiFile(layout.apiFile, process.pid))
@@ -225,6 +231,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
     voApprove: async ({ id }) => ({ approved: true as const, ...(await mustRun().admission.approve(id)) }),
     voRefuse: async ({ id }) => ({ refused: true as const, ...(await mustRun().admission.refuse(id)) }),
     ...computeHandlers(() => mustRun().compute),
+    ...mirrorHandlers(() => mustRun().mirror),
     voLeave: async () => {
       await mustRun().vo.leave()
       return { left: true as const }
@@ -281,11 +288,15 @@ export function createGridNode(init: GridNodeInit): GridNode {
           },
           { dataDir: layout.root, storeFolders: [layout.database, layout.contributedStore], version: VERSION, peerId: host.peerId.toString() },
         )
+        // The contributed store's quota is the user's, set once the contribution settings are loaded.
+        const contributed: ChunkStore = createChunkStore({ dir: join(layout.contributedStore, 'chunks'), quotaBytes: Number.MAX_SAFE_INTEGER })
+        const own: ChunkStore = createChunkStore({ dir: join(layout.contributedStore, 'own'), quotaBytes: Number.MAX_SAFE_INTEGER })
+        await Promise.all([contributed.start(), own.start()])
         const contribution = createContributionService(
           {
             store,
             onCpuSample: (listener) => health.onSample((sample) => listener(sample.cpu)),
-            usedBytes: folderUsage(layout.contributedStore),
+            usedBytes: async () => contributed.usage().usedBytes,
             diskSpace: () => fileSystemSpace(layout.root),
             ...(init.systemIdle === undefined ? {} : { systemIdle: init.systemIdle }),
             logger: componentLogger(logger, 'contribution'),
@@ -294,6 +305,8 @@ export function createGridNode(init: GridNodeInit): GridNode {
         )
         await contribution.start()
         cleanup.push(async () => contribution.stop())
+        contributed.setQuota(contribution.get().diskQuotaBytes)
+        contribution.onChange(() => contributed.setQuota(contribution.get().diskQuotaBytes))
         const offer = () => ({ cores: contribution.offeredCores(), diskBytes: contribution.offeredDiskBytes() })
         const overlay = createOverlayRuntime(
           {
@@ -324,6 +337,32 @@ export function createGridNode(init: GridNodeInit): GridNode {
         })
         await compute.start()
         cleanup.push(() => compute.stop())
+        let diskTimer: NodeJS.Timeout | undefined
+        const mirror = createMirrorService(
+          {
+            host,
+            vo,
+            store,
+            privateKey,
+            contributed,
+            own,
+            discover: (spec, want) => overlay.discover(spec, want),
+            subgrid: () => overlay.snapshot().subgrid,
+            offeredDiskBytes: () => contribution.offeredDiskBytes(),
+            // Coalesced: a copy being filled changes its usage many times a second.
+            onStoreChange: () => {
+              diskTimer ??= setTimeout(() => {
+                diskTimer = undefined
+                contribution.refreshDisk().then(() => overlay.availabilityChanged(), () => undefined)
+              }, STATUS_COALESCE_MS * 4)
+            },
+            onChange: () => statusChanged(),
+            logger: componentLogger(logger, 'mirror'),
+          },
+          init.backupGraceMs === undefined ? {} : { recruitGraceMs: init.backupGraceMs },
+        )
+        await mirror.start()
+        cleanup.push(() => mirror.stop())
         vo.membersOnly(SPEEDTEST_PROTOCOL)
         cleanup.push(async () => overlay.stop())
         const http = createHttpApiServer(
@@ -332,7 +371,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
         )
         const url = await http.start()
         cleanup.push(() => http.stop())
-        running = { store, host, peers, vo, admission, overlay, health, contribution, compute, http, endpoint: { url, token: http.token }, startedAt: new Date() }
+        running = { store, host, peers, vo, admission, overlay, health, contribution, compute, mirror, http, endpoint: { url, token: http.token }, startedAt: new Date() }
         peers.onChange(statusChanged)
         vo.onChange(statusChanged)
         overlay.onChange(statusChanged)

@@ -17,6 +17,8 @@ export interface NodeOptions {
   region?: string | undefined
   /** False for `--no-mdns`; mDNS is on unless asked off, so a LAN works without addresses. */
   mdns?: boolean | undefined
+  /** `--backup-grace SECONDS`: how long a backup host of a mirrored folder may be gone before it is replaced. */
+  backupGraceSec?: number | undefined
 }
 
 export const DEFAULT_LISTEN = '/ip4/0.0.0.0/tcp/0'
@@ -60,5 +62,6 @@ export function resolveNodeInit(options: NodeOptions): GridNodeInit {
     mdns: options.mdns ?? true,
     overlay: { subgrid: options.subgrid ?? lanSubgrid(), region: options.region ?? DEFAULT_REGION },
     uiDir: options.uiDir ?? BUNDLED_UI_DIR,
+    ...(options.backupGraceSec === undefined ? {} : { backupGraceMs: options.backupGraceSec * 1000 }),
   }
 }

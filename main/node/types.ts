@@ -28,6 +28,8 @@ export interface GridNodeInit {
   uiDir?: string
   /** How long the user has been away, where the shell can tell (Electron); "only when idle" uses it. */
   systemIdle?: SystemIdleProvider
+  /** How long a backup host of a mirrored folder may be gone before a new one is recruited (default: the groups' 60 s). */
+  backupGraceMs?: number
   /** Called when a client asks the node to stop (API `stop`). Defaults to stopping the node. */
   onStopRequested?: () => void
   logger?: Logger

@@ -5,4 +5,16 @@
 export const SCHEMA_VERSION = 1
 
 /** One sublevel per concern; later features add theirs here. */
-export type SublevelName = 'meta' | 'peers' | 'vo' | 'contribution' | 'jobs' | 'job-blobs' | 'accounting'
+export type SublevelName =
+  | 'meta'
+  | 'peers'
+  | 'vo'
+  | 'contribution'
+  | 'jobs'
+  | 'job-blobs'
+  | 'accounting'
+  /** Mirrored folders (issue 4): each group core's persisted record, its event log, groups unshared here, and each folder copy's record. */
+  | 'groups'
+  | 'group-log'
+  | 'group-tombstones'
+  | 'folders'

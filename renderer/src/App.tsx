@@ -13,6 +13,8 @@ import { useRoute } from './hooks/useRoute.ts'
 import type { Route } from './routes.ts'
 import { ComputeView } from './views/ComputeView.tsx'
 import { FoldersView } from './views/FoldersView.tsx'
+import { SyncAlertStack } from './views/folders/SyncAlertStack.tsx'
+import { useSyncAlerts } from './views/folders/useSyncAlerts.ts'
 import { NodeView } from './views/NodeView.tsx'
 import { OverlayView } from './views/OverlayView.tsx'
 import { VoView } from './views/VoView.tsx'
@@ -24,6 +26,7 @@ export function App({ client }: { client: ApiClient }) {
   const live = useNodeStatus(client)
   const route = useRoute()
   const [navOpen, nav] = useDisclosure(false)
+  const syncAlerts = useSyncAlerts(live.status)
   // Set once an attempt has failed; null while connected or while the first attempt is under way.
   const lostBecause = live.connected ? null : live.error
 
@@ -65,6 +68,7 @@ export function App({ client }: { client: ApiClient }) {
           </Box>
         </Stack>
       </AppShell.Main>
+      <SyncAlertStack {...syncAlerts} />
     </AppShell>
   )
 }
@@ -80,7 +84,7 @@ function Page({ route, live, client }: { route: Route; live: NodeStatusState; cl
     case 'compute':
       return live.status === null ? <WaitingForNode /> : <ComputeView status={live.status} client={client} />
     case 'folders':
-      return <FoldersView />
+      return live.status === null ? <WaitingForNode /> : <FoldersView status={live.status} client={client} />
     case 'health':
       return (
         <Suspense fallback={<Loader size="sm" mt="xl" />}>

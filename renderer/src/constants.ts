@@ -19,3 +19,12 @@ export const VO_HEALTH_REFRESH_MS = 30_000
 export const VO_HEALTH_WANT = 100
 /** Load at or above which a member is shown as busy rather than ok. */
 export const BUSY_LOAD = 0.9
+/** A group's event log is fetched again this long after the last status change of that group in a burst. */
+export const GROUP_LOG_REFRESH_DEBOUNCE_MS = 300
+/** Entries of a group's log the page shows (the latest); the CLI prints them all. */
+export const GROUP_LOG_LIMIT = 300
+/**
+ * How long a copy that was in sync may stay behind before the user is told. Every edit puts the
+ * copies behind until they store it (the issue's goal: within a second at p95), which is no news.
+ */
+export const OUT_OF_SYNC_GRACE_MS = 10_000

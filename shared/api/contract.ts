@@ -17,6 +17,7 @@ import {
 } from './compute-schemas.ts'
 import { ContributeInputSchema, ResourcesSchema } from './contribution-schemas.ts'
 import { HealthHistorySchema, HealthResolutionSchema, HealthSampleSchema, ScalabilitySchema, WhatIfInputSchema, WhatIfSchema } from './health-schemas.ts'
+import { GroupDetailSchema, GroupIdSchema, GroupLogEntrySchema, GroupSummarySchema, RestoreInputSchema, RestoreResultSchema, ShareInputSchema } from './group-schemas.ts'
 import type { MethodName } from './method-names.ts'
 import { DiscoverInputSchema, DiscoverResultSchema, OverlayInfoSchema } from './overlay-schemas.ts'
 import { MultiaddrInputSchema, PeerSchema, SpeedtestInputSchema, SpeedtestResultSchema, StatusSchema } from './schemas.ts'
@@ -164,6 +165,36 @@ export const methods = {
     input: ContributeInputSchema,
     output: ResourcesSchema,
     summary: 'Change what this node contributes (cores or CPU %, only when idle, disk quota); the rest stays as it is.',
+  }),
+  share: method({
+    input: ShareInputSchema,
+    output: GroupSummarySchema,
+    summary: 'Share a folder as a mirrored resource: a primary-backup group whose backups other members host.',
+  }),
+  groups: method({
+    input: NoInput,
+    output: z.array(GroupSummarySchema),
+    summary: 'The mirrored folders this node takes part in, with the state of every copy.',
+  }),
+  group: method({
+    input: z.object({ id: GroupIdSchema }).strict(),
+    output: GroupDetailSchema,
+    summary: "One group's members, subgroups, hosts, backup order and copies.",
+  }),
+  groupLog: method({
+    input: z.object({ id: GroupIdSchema, limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
+    output: z.array(GroupLogEntrySchema),
+    summary: "A group's event log, oldest first: the join protocol's steps, updates, failovers, problems.",
+  }),
+  unshare: method({
+    input: z.object({ id: GroupIdSchema }).strict(),
+    output: z.object({ unshared: z.literal(true) }),
+    summary: 'Stop mirroring a folder: the group is dissolved and its backup hosts drop their copies.',
+  }),
+  restore: method({
+    input: RestoreInputSchema,
+    output: RestoreResultSchema,
+    summary: 'Restore a mirrored folder from any live copy into an empty folder, verifying every chunk.',
   }),
   jobSubmit: method({
     input: JobSubmitInputSchema,

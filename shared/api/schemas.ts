@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { JobCountsSchema } from './compute-schemas.ts'
 import { ResourcesSchema } from './contribution-schemas.ts'
+import { GroupSummarySchema } from './group-schemas.ts'
 import { ScalabilitySchema } from './health-schemas.ts'
 import { OverlayInfoSchema } from './overlay-schemas.ts'
 import { VoInfoSchema } from './vo-schemas.ts'
@@ -43,6 +44,8 @@ export const StatusSchema = z.object({
   resources: ResourcesSchema.optional(),
   /** This node's jobs by state, and the runs it executes for the VO (issue 5); absent from older nodes. */
   jobs: JobCountsSchema.optional(),
+  /** The mirrored folders this node takes part in (issue 4); absent from older nodes. */
+  groups: z.array(GroupSummarySchema).optional(),
 })
 export type Status = z.infer<typeof StatusSchema>
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createBridge, type IpcPort } from '../../main/app/bridge.ts'
-import { IPC_EVENT_CHANNEL, createBridgeTransport, ipcChannel } from '../../shared/api/bridge.ts'
+import { IPC_EVENT_CHANNEL, IPC_PICK_FOLDER_CHANNEL, createBridgeTransport, ipcChannel, pickFolderThrough } from '../../shared/api/bridge.ts'
 import { METHOD_NAMES } from '../../shared/api/contract.ts'
 
 function fakePort() {
@@ -23,9 +23,9 @@ function fakePort() {
   return { port, invoked, push }
 }
 
-test('one function per contract method plus onEvent, and nothing else', () => {
+test('one function per contract method plus onEvent and pickFolder, and nothing else', () => {
   const bridge = createBridge(METHOD_NAMES, fakePort().port)
-  assert.deepEqual(Object.keys(bridge).sort(), [...METHOD_NAMES, 'onEvent'].sort())
+  assert.deepEqual(Object.keys(bridge).sort(), [...METHOD_NAMES, 'onEvent', 'pickFolder'].sort())
   assert.ok(Object.isFrozen(bridge))
 })
 
@@ -58,4 +58,21 @@ test('onEvent refuses a non-function listener', () => {
 test('the renderer transport works over the bridge', async () => {
   const transport = createBridgeTransport(createBridge(METHOD_NAMES, fakePort().port))
   assert.deepEqual(await transport.call('status', {}), { ok: true, value: ipcChannel('status') })
+})
+
+test('pickFolder asks the main process for a folder and hands back its path, or null when cancelled', async () => {
+  const answers: unknown[] = [{ ok: true, value: '/home/user/Photos' }, { ok: true, value: null }, { ok: false, error: { code: 'FORBIDDEN', message: 'no' } }, { ok: true, value: 7 }]
+  const invoked: string[] = []
+  const bridge = createBridge(METHOD_NAMES, {
+    invoke: async (channel) => {
+      invoked.push(channel)
+      return answers.shift()
+    },
+    listen: () => () => undefined,
+  })
+  assert.equal(await pickFolderThrough(bridge), '/home/user/Photos')
+  assert.equal(await pickFolderThrough(bridge), null)
+  await assert.rejects(pickFolderThrough(bridge), { code: 'FORBIDDEN' })
+  await assert.rejects(pickFolderThrough(bridge), { code: 'BAD_RESPONSE' })
+  assert.deepEqual(invoked, Array(4).fill(IPC_PICK_FOLDER_CHANNEL))
 })

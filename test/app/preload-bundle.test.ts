@@ -47,7 +47,7 @@ test('the preload exposes exactly the bridge, and no IPC object reaches the page
 
   assert.deepEqual([...exposed.keys()], ['gridnode'])
   const bridge = exposed.get('gridnode')!
-  assert.deepEqual(Object.keys(bridge).sort(), [...METHOD_NAMES, 'onEvent'].sort())
+  assert.deepEqual(Object.keys(bridge).sort(), [...METHOD_NAMES, 'onEvent', 'pickFolder'].sort())
   assert.ok(!Object.values(bridge).includes(ipcRenderer as never))
 
   await bridge.status!({})

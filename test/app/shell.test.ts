@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { test } from 'node:test'
-import { ipcChannel } from '../../shared/api/bridge.ts'
+import { IPC_PICK_FOLDER_CHANNEL, ipcChannel } from '../../shared/api/bridge.ts'
 import { METHOD_NAMES } from '../../shared/api/contract.ts'
+import { PICKED_FOLDER } from './fake-electron/electron.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 const mainEntry = join(root, 'out', 'main', 'index.js')
@@ -63,13 +64,16 @@ test('the shell serves the API to its own page only, hardens the window and quit
     nodeIntegration: false,
     webviewTag: false,
   })
-  assert.deepEqual(report.ipcChannels, METHOD_NAMES.map(ipcChannel).sort())
+  assert.deepEqual(report.ipcChannels, [...METHOD_NAMES.map(ipcChannel), IPC_PICK_FOLDER_CHANNEL].sort())
   assert.equal(report.apiFileWhileRunning, true)
 
   const status = report.status as { ok: boolean; value: { node: { peerId: string; dataDir: string } } }
   assert.equal(status.ok, true)
   assert.equal(status.value.node.dataDir, dataDir)
-  for (const refused of [report.fromForeignPage, report.fromIframe, report.fromGoneFrame]) {
+  // The folder picker opens a dialog modal to the window for its own page, and for nobody else.
+  assert.deepEqual(report.pickedFolder, { ok: true, value: PICKED_FOLDER })
+  assert.deepEqual(report.openDialogs, [{ modal: true, options: { properties: ['openDirectory', 'createDirectory'] } }])
+  for (const refused of [report.fromForeignPage, report.fromIframe, report.fromGoneFrame, report.pickFromForeignPage]) {
     assert.equal((refused as { error?: { code: string } }).error?.code, 'FORBIDDEN')
   }
 

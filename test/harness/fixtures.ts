@@ -37,6 +37,9 @@ export function fixtureHandlers(overrides: Partial<ApiHandlers> = {}): ApiHandle
   const noJob = async (): Promise<never> => {
     throw new GridNodeError('NOT_FOUND', 'This fixture node has no jobs.')
   }
+  const noGroup = async (): Promise<never> => {
+    throw new GridNodeError('NOT_FOUND', 'This fixture node shares no folder.')
+  }
   return {
     voCreate: notInVo,
     voInvite: notInVo,
@@ -52,6 +55,12 @@ export function fixtureHandlers(overrides: Partial<ApiHandlers> = {}): ApiHandle
     overlay: async () => null,
     discover: notInVo,
     speedtest: notInVo,
+    share: notInVo,
+    groups: async () => [],
+    group: noGroup,
+    groupLog: noGroup,
+    unshare: noGroup,
+    restore: noGroup,
     status: async () => statusFixture(),
     peers: async () => [],
     connect: async () => ({ peerId: 'p', addrs: [], latencyMs: null }),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { chmod, lstat, mkdir, readdir, readFile, readlink, symlink, utimes, writeFile } from 'node:fs/promises'
+import { chmod, lstat, mkdir, readdir, symlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { createChunkStore, type ChunkStore } from '../../main/mirror/chunk-store.ts'
@@ -7,7 +7,7 @@ import { createFolderSecret, deriveFolderKeys, sealChunk } from '../../main/mirr
 import type { FileEntry, Manifest } from '../../main/mirror/manifest.ts'
 import { restoreFolder, type ChunkSource } from '../../main/mirror/restore.ts'
 import { scanFolder } from '../../main/mirror/scanner.ts'
-import { onCleanup, seededBytes, tempDir } from './helpers.ts'
+import { assertSameFolder, describeFolder, onCleanup, seededBytes, tempDir } from './helpers.ts'
 
 const keys = deriveFolderKeys(createFolderSecret())
 const GROUP = 'group-1'
@@ -52,36 +52,6 @@ async function mirror(t: TestContext, root: string, copies: number): Promise<{ m
 }
 
 const sourceOf = (name: string, store: ChunkStore): ChunkSource => ({ name, getChunk: (id) => store.get(GROUP, id) })
-
-/**
- * Two folders hold the same: paths, kinds, sizes, permission bits, contents, symlink targets, and
- * mtimes within a microsecond (Node sets times from a double of seconds: about 0.25 µs apart).
- */
-async function assertSameFolder(actual: string, expected: string): Promise<void> {
-  const [got, want] = [await describe(actual), await describe(expected)]
-  const withoutTime = (rows: Array<Record<string, unknown>>) => rows.map(({ mtimeMs: _, ...rest }) => rest)
-  assert.deepEqual(withoutTime(got), withoutTime(want))
-  got.forEach((row, i) => assert.ok(Math.abs((row.mtimeMs as number) - (want[i]!.mtimeMs as number)) < 0.001, `mtime of ${String(row.path)}`))
-}
-
-/** Every path below a folder with what a user sees of it: kind, size, permission bits, mtime, content or target. */
-async function describe(root: string, path = ''): Promise<Array<Record<string, unknown>>> {
-  const rows: Array<Record<string, unknown>> = []
-  for (const name of (await readdir(join(root, path))).sort()) {
-    const relative = path === '' ? name : `${path}/${name}`
-    const found = await lstat(join(root, relative))
-    const row: Record<string, unknown> = { path: relative, mtimeMs: found.mtimeMs }
-    if (found.isSymbolicLink()) row.target = await readlink(join(root, relative))
-    else row.mode = (found.mode & 0o777).toString(8)
-    if (found.isFile()) {
-      row.size = found.size
-      row.content = (await readFile(join(root, relative))).toString('base64')
-    }
-    rows.push(row)
-    if (found.isDirectory()) rows.push(...(await describe(root, relative)))
-  }
-  return rows
-}
 
 test('a restore is byte-identical (content, size, mode, mtime), repairing a corrupt and a missing chunk from the next copy', async (t) => {
   const source = await tempDir(t)
@@ -150,7 +120,7 @@ test('a chunk no copy has intact fails its file alone, which is not written at a
   )
   assert.deepEqual(await readdir(join(dest, 'docs/deep')), ['deeper'])
   assert.equal(report.files, 5)
-  assert.ok(!(await describe(dest)).some((row) => String(row.path).includes('.gridnode-restore-')), 'no temporary file is left')
+  assert.ok(!(await describeFolder(dest)).some((row) => String(row.path).includes('.gridnode-restore-')), 'no temporary file is left')
 })
 
 test('a restore refuses a non-empty destination, and a manifest whose paths escape', async (t) => {

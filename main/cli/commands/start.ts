@@ -7,7 +7,7 @@ import { Command } from '@commander-js/extra-typings'
 import { createGridNode } from '../../node/gridnode.ts'
 import { DEFAULT_API, DEFAULT_LISTEN, resolveNodeInit, type NodeOptions } from '../../node/options.ts'
 import { DESKTOP_ENTRY, desktopAvailability } from '../desktop.ts'
-import { dataOption } from '../options.ts'
+import { dataOption, parsePositiveInt } from '../options.ts'
 
 /** A stop that takes longer than this (the goal is 2 s) is abandoned so the process still ends. */
 const FORCED_EXIT_MS = 5000
@@ -78,8 +78,17 @@ export const startCommand = () =>
     .option('--region <name>', 'the region of its sub-grid (super-peers of a region elect a region peer)')
     .option('--headless', 'never open the desktop window; serve the UI on the API address')
     .option('--no-mdns', 'do not look for VO members and VOs on the local network (mDNS multicast)')
+    .option('--backup-grace <seconds>', 'how long a backup host of a mirrored folder may be gone before another is recruited (default: 60)', parsePositiveInt)
     .action(async (options) => {
-      const nodeOptions: NodeOptions = { data: options.data, listen: options.listen, api: options.api, subgrid: options.subgrid, region: options.region, mdns: options.mdns }
+      const nodeOptions: NodeOptions = {
+        data: options.data,
+        listen: options.listen,
+        api: options.api,
+        subgrid: options.subgrid,
+        region: options.region,
+        mdns: options.mdns,
+        backupGraceSec: options.backupGrace,
+      }
       if (options.headless !== true) {
         const desktop = desktopAvailability()
         if (desktop.ok) process.exit(await runDesktop(desktop.binary, nodeOptions))

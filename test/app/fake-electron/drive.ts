@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { IPC_PICK_FOLDER_CHANNEL } from '../../../shared/api/bridge.ts'
 import { preventable, recorded, type FakeBrowserWindow } from './electron.ts'
 
 const [scenario, mainEntry, ...appArgs] = process.argv.slice(2)
@@ -40,6 +41,12 @@ async function call(method: string, senderFrame: unknown): Promise<unknown> {
   return handler({ senderFrame }, {})
 }
 
+async function pickFolder(senderFrame: unknown, sender: unknown): Promise<unknown> {
+  const handler = recorded.ipcHandlers.get(IPC_PICK_FOLDER_CHANNEL)
+  if (handler === undefined) throw new Error('No IPC handler for the folder picker')
+  return handler({ senderFrame, sender }, undefined)
+}
+
 function navigationBlocked(window: FakeBrowserWindow, url: string): boolean {
   const event = preventable()
   window.webContents.emit('will-navigate', event, url)
@@ -55,6 +62,9 @@ async function play(window: FakeBrowserWindow): Promise<void> {
   report.fromForeignPage = await call('status', { url: 'https://evil.example/', parent: null })
   report.fromIframe = await call('status', { url: pageUrl, parent: {} })
   report.fromGoneFrame = await call('status', null)
+  report.pickedFolder = await pickFolder({ url: pageUrl, parent: null }, window.webContents)
+  report.pickFromForeignPage = await pickFolder({ url: 'https://evil.example/', parent: null }, window.webContents)
+  report.openDialogs = recorded.openDialogs
   report.navigation = { foreign: navigationBlocked(window, 'https://evil.example/'), own: navigationBlocked(window, `${pageUrl}#/peers`) }
   report.windowOpen = ['https://gridnode.org/', 'file:///etc/passwd'].map((url) => window.webContents.windowOpenHandler?.({ url }).action)
   await new Promise((resolve) => setImmediate(resolve))

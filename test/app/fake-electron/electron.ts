@@ -23,6 +23,7 @@ type Handler = (event: unknown, input: unknown) => unknown
 
 export const recorded = {
   errorBoxes: [] as Array<{ title: string; content: string }>,
+  openDialogs: [] as Array<{ modal: boolean; options: unknown }>,
   ipcHandlers: new Map<string, Handler>(),
   openedExternally: [] as string[],
   windows: [] as FakeBrowserWindow[],
@@ -57,9 +58,16 @@ class FakeApp extends EventEmitter {
 
 export const app = new FakeApp()
 
+/** The folder the user picks whenever the folder dialog opens. */
+export const PICKED_FOLDER = '/home/user/Photos'
+
 export const dialog = {
   showErrorBox(title: string, content: string): void {
     recorded.errorBoxes.push({ title, content })
+  },
+  async showOpenDialog(...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {
+    recorded.openDialogs.push({ modal: args.length === 2, options: args.at(-1) })
+    return { canceled: false, filePaths: [PICKED_FOLDER] }
   },
 }
 
@@ -111,6 +119,10 @@ export class FakeWebContents extends EventEmitter {
 }
 
 export class FakeBrowserWindow extends EventEmitter {
+  static fromWebContents(contents: unknown): FakeBrowserWindow | null {
+    return recorded.windows.find((window) => window.webContents === contents) ?? null
+  }
+
   readonly webContents = new FakeWebContents()
   loaded: string | undefined
   visible = false

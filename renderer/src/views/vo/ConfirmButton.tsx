@@ -1,6 +1,7 @@
 import { Button, Group, Modal, Stack, Text, type ButtonProps } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import type { ReactNode } from 'react'
+import type { ErrorCode } from '../../../../shared/errors.ts'
 import { useVoCall } from './useVoCall.ts'
 import { VoError } from './VoError.tsx'
 
@@ -14,13 +15,15 @@ interface ConfirmButtonProps {
   confirmLabel: string
   action: () => Promise<unknown>
   testId: string
+  /** What to do about a failure, by its code (the VO's hints by default). */
+  hints?: Partial<Record<ErrorCode, string>>
 }
 
 /**
  * A button for a VO action that cannot be undone (revoke, leave): it asks first, runs the action in
  * the dialog, and keeps the dialog open with the node's reason if it fails.
  */
-export function ConfirmButton({ label, buttonProps, title, consequence, confirmLabel, action, testId }: ConfirmButtonProps) {
+export function ConfirmButton({ label, buttonProps, title, consequence, confirmLabel, action, testId, hints }: ConfirmButtonProps) {
   const [opened, dialog] = useDisclosure(false)
   const call = useVoCall(action)
 
@@ -47,7 +50,7 @@ export function ConfirmButton({ label, buttonProps, title, consequence, confirmL
           <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
             {consequence}
           </Text>
-          {call.state.kind === 'failed' && <VoError error={call.state.error} title={`${label} failed`} />}
+          {call.state.kind === 'failed' && <VoError error={call.state.error} title={`${label} failed`} hints={hints} />}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={dialog.close}>
               Cancel

@@ -1,11 +1,11 @@
 import { Alert, Text } from '@mantine/core'
 import { IconAlertTriangle } from '@tabler/icons-react'
-import type { GridNodeError } from '../../../../shared/errors.ts'
+import type { ErrorCode, GridNodeError } from '../../../../shared/errors.ts'
 import { VO_ERROR_HINTS } from './error-hints.ts'
 
-/** A failed VO call: the node's code and sentence, then what to do about it where we know. */
-export function VoError({ error, title }: { error: GridNodeError; title: string }) {
-  const hint = VO_ERROR_HINTS[error.code]
+/** A failed call: the node's code and sentence, then what to do about it where we know (`hints`, the VO's by default). */
+export function VoError({ error, title, hints = VO_ERROR_HINTS }: { error: GridNodeError; title: string; hints?: Partial<Record<ErrorCode, string>> }) {
+  const hint = hints[error.code]
   return (
     <Alert color="red" variant="light" icon={<IconAlertTriangle />} title={title}>
       <Text size="sm" data-testid="vo-error">

@@ -2,12 +2,12 @@
  * The VO's members, fetched when the page opens and again after each status event (members
  * connecting, leaving, revoked all push one), debounced. No polling: no event, no call.
  */
-import { useEffect, useState } from 'react'
 import type { ApiClient } from '../../../../shared/api/client.ts'
 import type { Status } from '../../../../shared/api/schemas.ts'
 import type { VoMember } from '../../../../shared/api/vo-schemas.ts'
-import { toGridNodeError, type GridNodeError } from '../../../../shared/errors.ts'
+import type { GridNodeError } from '../../../../shared/errors.ts'
 import { MEMBERS_REFRESH_DEBOUNCE_MS } from '../../constants.ts'
+import { useDebouncedFetch } from '../../hooks/useDebouncedFetch.ts'
 
 export interface VoMembersState {
   /** Null until the first answer; then the latest list, kept if a refresh fails. */
@@ -17,24 +17,6 @@ export interface VoMembersState {
 }
 
 export function useVoMembers(client: ApiClient, status: Status): VoMembersState {
-  const [state, setState] = useState<VoMembersState>({ members: null, error: null })
-
-  useEffect(() => {
-    const abort = new AbortController()
-    // A newer status supersedes this one: its timer is cleared or its call aborted, and the next one asks again.
-    const timer = setTimeout(() => {
-      client.voMembers({}, { signal: abort.signal }).then(
-        (members) => setState({ members, error: null }),
-        (err: unknown) => {
-          if (!abort.signal.aborted) setState((state) => ({ ...state, error: toGridNodeError(err) }))
-        },
-      )
-    }, MEMBERS_REFRESH_DEBOUNCE_MS)
-    return () => {
-      clearTimeout(timer)
-      abort.abort()
-    }
-  }, [client, status])
-
-  return state
+  const { data, error } = useDebouncedFetch((signal) => client.voMembers({}, { signal }), MEMBERS_REFRESH_DEBOUNCE_MS, [client, status])
+  return { members: data, error }
 }
