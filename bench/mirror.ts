@@ -7,7 +7,7 @@
  *  4. the time from a 1 KiB edit to both backups acknowledging it (median, p95);
  *  5. the time from SIGKILL of the primary to an acting primary serving a restore (median, p95).
  * Goals: mirror to 1 ≥ 0.8× the raw stream; 2 backups no slower than rsync to one; edit p95 ≤ 1 s.
- * `--small` shrinks the tree 16× for a quick look.
+ * `--small` shrinks the tree 16× for a quick look; `--only first-mirror` stops after part 3.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -157,7 +157,8 @@ async function failoverTimes(nodes: NodeProcess[], dir: string, kills: number, w
 }
 
 export default async function mirror(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, small: { type: 'boolean' }, edits: { type: 'string', default: '20' }, kills: { type: 'string', default: '10' } } })
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, small: { type: 'boolean' }, edits: { type: 'string', default: '20' }, kills: { type: 'string', default: '10' }, only: { type: 'string' } } })
+  if (values.only !== undefined && values.only !== 'first-mirror') throw new Error(`--only takes "first-mirror", not ${JSON.stringify(values.only)}.`)
   const scale = values.small === true ? 16 : 1
   const work = await mkdtemp(join(tmpdir(), 'gridnode-bench-mirror-'))
   const nodes: NodeProcess[] = []
@@ -173,6 +174,18 @@ export default async function mirror(args: string[]): Promise<void> {
     await primary.client.unshare({ id: one.id })
     const two = await mirrorTime(primary, tree.dir, 2)
     const rsyncMs = await rsyncTime(tree, work)
+    const mbps = (ms: number): number => tree.bytes / 1e6 / (ms / 1000)
+    const firstMirror = {
+      tree: { files: tree.files, bytes: tree.bytes },
+      baseline: { rawStreamMBps: raw.mbPerSec },
+      mirror1: { ms: one.ms, MBps: mbps(one.ms), vsRaw: mbps(one.ms) / raw.mbPerSec, goal: GOALS.mirrorVsRaw },
+      mirror2: { ms: two.ms, MBps: mbps(two.ms), vsRsyncToOne: rsyncMs / two.ms, goal: GOALS.twoVsRsync },
+      rsync: { ms: rsyncMs, MBps: mbps(rsyncMs) },
+    }
+    if (values.only === 'first-mirror') {
+      printFigures(values.json === true, firstMirror)
+      return
+    }
     const edits = await editTimes(primary, tree.dir, two.id, Number(values.edits))
     await primary.client.unshare({ id: two.id })
 
@@ -180,13 +193,8 @@ export default async function mirror(args: string[]): Promise<void> {
     await makeTree(small, 256)
     const failovers = await failoverTimes(nodes, small, Number(values.kills), work)
 
-    const mbps = (ms: number): number => tree.bytes / 1e6 / (ms / 1000)
     printFigures(values.json === true, {
-      tree: { files: tree.files, bytes: tree.bytes },
-      baseline: { rawStreamMBps: raw.mbPerSec },
-      mirror1: { ms: one.ms, MBps: mbps(one.ms), vsRaw: mbps(one.ms) / raw.mbPerSec, goal: GOALS.mirrorVsRaw },
-      mirror2: { ms: two.ms, MBps: mbps(two.ms), vsRsyncToOne: rsyncMs / two.ms, goal: GOALS.twoVsRsync },
-      rsync: { ms: rsyncMs, MBps: mbps(rsyncMs) },
+      ...firstMirror,
       editToAck: { medianMs: median(edits), p95Ms: percentile(edits, 95), goalP95Ms: GOALS.editP95Ms },
       failoverToRestore: { medianMs: median(failovers), p95Ms: percentile(failovers, 95), trials: failovers.length },
     })

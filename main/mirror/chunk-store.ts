@@ -9,10 +9,18 @@
  * shard directory, so a chunk is either absent or whole, even across a crash. A put that would
  * pass the quota fails with QUOTA_EXCEEDED before writing anything. Usage is the sum of the stored
  * chunks' sizes, recomputed by walking the store at start (and leftover temporary files removed).
+ *
+ * A put with `deferSync` (a backup filling a copy) is gathered with others into a pack instead:
+ * one file per PACK_TARGET_BYTES written at once, fsynced once and renamed into
+ * `<namespace>/packs/`, its header listing its chunks (a file and an fsync per small chunk was
+ * what bounded a first mirror). A pack is, like a chunk's file, absent or whole. Its chunks are
+ * indexed in memory, rebuilt from the pack headers at start; deleting one appends `<pack> <id>`
+ * to `<namespace>/packs/dead`, and a pack whose chunks are all deleted is removed (lazy reclaim;
+ * a partly deleted pack keeps its dead bytes on disk, outside the quota, which counts live chunks).
  */
 import { randomBytes } from 'node:crypto'
 import { statSync } from 'node:fs'
-import { mkdir, open, opendir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
+import { appendFile, mkdir, open, opendir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { GridNodeError } from '../../shared/errors.ts'
 import { STORE_MAX_OBJECT_BYTES } from './constants.ts'
@@ -44,11 +52,11 @@ export interface ChunkStore {
   stop(): Promise<void>
   /**
    * Stores a sealed chunk; false if it was already there. QUOTA_EXCEEDED, with nothing written, if
-   * it does not fit. With `deferDirSync` the chunk's file is durable when this resolves but its
-   * name only after `flush(namespace)`: one directory fsync per shard for a whole batch.
+   * it does not fit. With `deferSync` the chunk is readable when this resolves but durable only
+   * after `flush(namespace)`: many chunks share one pack file and one fsync.
    */
-  put(namespace: string, id: string, sealed: Uint8Array, options?: { deferDirSync?: boolean }): Promise<boolean>
-  /** Makes the names of chunks put with `deferDirSync` durable. */
+  put(namespace: string, id: string, sealed: Uint8Array, options?: { deferSync?: boolean }): Promise<boolean>
+  /** Makes the chunks put with `deferSync` durable; rejects if a pack of them could not be written. */
   flush(namespace: string): Promise<void>
   has(namespace: string, id: string): Promise<boolean>
   /** The sealed chunk; CHUNK_MISSING if this store does not have it. */
@@ -66,6 +74,13 @@ export interface ChunkStore {
 }
 
 const TEMP_DIR = '.tmp'
+const PACKS_DIR = 'packs'
+const DEAD_FILE = 'dead'
+/** A pack is written once this many bytes of chunks wait for it: large enough to share an fsync among many small chunks, small enough to keep in memory. */
+const PACK_TARGET_BYTES = 8 * 1024 * 1024
+const PACK_PATTERN = /^[0-9a-f]{16}\.pack$/
+/** A pack's header: a u32 chunk count, then per chunk its 32-byte id and u32 size; the chunks follow in that order. */
+const PACK_ENTRY_BYTES = 36
 const NAMESPACE_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/
 const SHARD_PATTERN = /^[0-9a-f]{2}$/
 
@@ -106,6 +121,44 @@ async function* filesIn(dir: string): AsyncGenerator<string, void, undefined> {
   for await (const entry of handle) yield entry.name
 }
 
+interface PackedChunk {
+  pack: string
+  offset: number
+  bytes: number
+}
+
+/** Chunks put with `deferSync` waiting for (or being written to) one pack. */
+interface Batch {
+  chunks: Map<string, Uint8Array>
+  bytes: number
+  written?: Promise<void>
+}
+
+/** The chunks a pack holds, from its header; undefined if the file is not a whole pack. */
+async function readPackIndex(path: string): Promise<Array<{ id: string } & Omit<PackedChunk, 'pack'>> | undefined> {
+  const file = await open(path, 'r')
+  try {
+    const size = (await file.stat()).size
+    const head = Buffer.alloc(4)
+    if ((await file.read(head, 0, 4, 0)).bytesRead < 4) return undefined
+    const count = head.readUInt32BE(0)
+    const headerBytes = 4 + count * PACK_ENTRY_BYTES
+    if (headerBytes > size) return undefined
+    const header = Buffer.alloc(headerBytes - 4)
+    await file.read(header, 0, header.length, 4)
+    const chunks = []
+    let offset = headerBytes
+    for (let i = 0; i < count; i++) {
+      const bytes = header.readUInt32BE(i * PACK_ENTRY_BYTES + 32)
+      chunks.push({ id: header.subarray(i * PACK_ENTRY_BYTES, i * PACK_ENTRY_BYTES + 32).toString('hex'), offset, bytes })
+      offset += bytes
+    }
+    return offset === size ? chunks : undefined
+  } finally {
+    await file.close()
+  }
+}
+
 export function createChunkStore(init: ChunkStoreInit): ChunkStore {
   checkQuota(init.quotaBytes)
   let quotaBytes = init.quotaBytes
@@ -119,6 +172,29 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
   const inFlight = new Set<Promise<void>>()
 
   const pathOf = (namespace: string, id: string) => join(init.dir, namespace, id.slice(0, 2), id)
+  const packsDirOf = (namespace: string) => join(init.dir, namespace, PACKS_DIR)
+  /** Chunks in packs by namespace and id, and the live chunks left in each pack (`namespace/pack`). */
+  const packed = new Map<string, Map<string, PackedChunk>>()
+  const packLive = new Map<string, number>()
+  /** Per namespace: the batch filling, and every batch not yet written. */
+  const filling = new Map<string, Batch>()
+  const batches = new Map<string, Set<Batch>>()
+
+  const pendingChunk = (namespace: string, id: string): Uint8Array | undefined => {
+    for (const batch of batches.get(namespace) ?? []) {
+      const chunk = batch.chunks.get(id)
+      if (chunk !== undefined) return chunk
+    }
+    return undefined
+  }
+
+  const index = (namespace: string, id: string, chunk: PackedChunk): void => {
+    const chunks = packed.get(namespace) ?? new Map<string, PackedChunk>()
+    chunks.set(id, chunk)
+    packed.set(namespace, chunks)
+    packLive.set(`${namespace}/${chunk.pack}`, (packLive.get(`${namespace}/${chunk.pack}`) ?? 0) + 1)
+    account(namespace, chunk.bytes, 1)
+  }
 
   const account = (namespace: string, bytes: number, chunks: number): void => {
     const usage = namespaces.get(namespace) ?? { bytes: 0, chunks: 0 }
@@ -159,17 +235,39 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
    * case when a copy fills, and a rejected promise's error costs far more than the system call.
    */
   const sizeOf = async (path: string): Promise<number | undefined> => statSync(path, { throwIfNoEntry: false })?.size
-  /** Shard folders known to exist, and those whose new entries still need a directory fsync, by namespace. */
+  /** Shard folders known to exist. */
   const madeDirs = new Set<string>()
-  const unsynced = new Map<string, Set<string>>()
+
+  /** A snapshot of the chunks in packs and on their way into one. */
+  const packedAndPending = (namespace: string): Array<{ id: string; bytes: number }> => [
+    ...[...(packed.get(namespace) ?? [])].map(([id, chunk]) => ({ id, bytes: chunk.bytes })),
+    ...[...(batches.get(namespace) ?? [])].flatMap((batch) => [...batch.chunks].map(([id, chunk]) => ({ id, bytes: chunk.length }))),
+  ]
+
+  const loadPacks = async (namespace: string): Promise<void> => {
+    const dead = new Set((await readFile(join(packsDirOf(namespace), DEAD_FILE), 'utf8').catch(() => '')).split('\n'))
+    for await (const pack of filesIn(packsDirOf(namespace))) {
+      if (!PACK_PATTERN.test(pack)) continue
+      const chunks = await readPackIndex(join(packsDirOf(namespace), pack))
+      if (chunks === undefined) continue
+      for (const { id, offset, bytes } of chunks) {
+        // A chunk deleted, or already found in another pack (its deletion lost in a crash, then put again), is not live here.
+        if (dead.has(`${pack} ${id}`) || packed.get(namespace)?.has(id) === true) continue
+        index(namespace, id, { pack, offset, bytes })
+      }
+    }
+  }
 
   const recompute = async (): Promise<void> => {
     await rm(tempDir, { recursive: true, force: true })
     await mkdir(tempDir, { recursive: true, mode: 0o700 })
     namespaces.clear()
+    packed.clear()
+    packLive.clear()
     usedBytes = 0
     for await (const namespace of filesIn(init.dir)) {
       if (!NAMESPACE_PATTERN.test(namespace)) continue
+      await loadPacks(namespace)
       for await (const shard of filesIn(join(init.dir, namespace))) {
         if (!SHARD_PATTERN.test(shard)) continue
         for await (const id of filesIn(join(init.dir, namespace, shard))) {
@@ -180,11 +278,116 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     }
   }
 
-  const write = async (namespace: string, id: string, sealed: Uint8Array, deferDirSync: boolean): Promise<void> => {
+  const reserve = (sealed: Uint8Array): void => {
     if (usedBytes + reservedBytes + sealed.length > quotaBytes) {
       throw new GridNodeError('QUOTA_EXCEEDED', `This node's store is full: ${usedBytes} of ${quotaBytes} bytes used, a chunk of ${sealed.length} bytes does not fit.`)
     }
     reservedBytes += sealed.length
+  }
+
+  const diskFull = (err: unknown): unknown => (errnoOf(err) === 'ENOSPC' ? new GridNodeError('QUOTA_EXCEEDED', 'The disk under this node\'s store is full.', { cause: err }) : err)
+
+  /** Writes a batch as one pack: a temporary file fsynced once, renamed into place, its directory fsynced; then its chunks are indexed. */
+  const writePack = async (namespace: string, batch: Batch): Promise<void> => {
+    const pack = `${randomBytes(8).toString('hex')}.pack`
+    const temp = join(tempDir, pack)
+    const ids = [...batch.chunks.keys()]
+    const header = Buffer.alloc(4 + ids.length * PACK_ENTRY_BYTES)
+    header.writeUInt32BE(ids.length, 0)
+    ids.forEach((id, i) => {
+      header.write(id, i * PACK_ENTRY_BYTES + 4, 'hex')
+      header.writeUInt32BE(batch.chunks.get(id)!.length, i * PACK_ENTRY_BYTES + 36)
+    })
+    try {
+      const file = await open(temp, 'wx', 0o600)
+      try {
+        await file.writeFile(Buffer.concat([header, ...ids.map((id) => batch.chunks.get(id)!)]))
+        await file.sync()
+      } finally {
+        await file.close()
+      }
+      await mkdir(packsDirOf(namespace), { recursive: true, mode: 0o700 })
+      await rename(temp, join(packsDirOf(namespace), pack))
+      await syncDir(packsDirOf(namespace))
+      let offset = header.length
+      for (const id of ids) {
+        const bytes = batch.chunks.get(id)!.length
+        index(namespace, id, { pack, offset, bytes })
+        offset += bytes
+      }
+    } catch (err) {
+      await rm(temp, { force: true })
+      throw diskFull(err)
+    } finally {
+      reservedBytes -= batch.bytes
+      batches.get(namespace)?.delete(batch)
+    }
+  }
+
+  /** Starts writing the namespace's filling batch, if any; its outcome is reported by `flush`. */
+  const seal = (namespace: string): void => {
+    const batch = filling.get(namespace)
+    if (batch === undefined) return
+    filling.delete(namespace)
+    batch.written = writePack(namespace, batch)
+    const settled = batch.written.then(
+      () => undefined,
+      () => undefined,
+    )
+    inFlight.add(settled)
+    void settled.then(() => inFlight.delete(settled))
+  }
+
+  const putDeferred = (namespace: string, id: string, sealed: Uint8Array): void => {
+    reserve(sealed)
+    let batch = filling.get(namespace)
+    if (batch === undefined) {
+      batch = { chunks: new Map(), bytes: 0 }
+      filling.set(namespace, batch)
+      batches.set(namespace, (batches.get(namespace) ?? new Set()).add(batch))
+    }
+    batch.chunks.set(id, sealed)
+    batch.bytes += sealed.length
+    if (batch.bytes >= PACK_TARGET_BYTES) seal(namespace)
+  }
+
+  /** Writes every batch of the namespace; the first failure is thrown once all settled. */
+  const writeBatches = async (namespace: string): Promise<void> => {
+    seal(namespace)
+    const results = await Promise.allSettled([...(batches.get(namespace) ?? [])].map((batch) => batch.written))
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
+  }
+
+  const deletePacked = async (namespace: string, id: string, chunk: PackedChunk): Promise<void> => {
+    const key = `${namespace}/${chunk.pack}`
+    // The index changes before any await: deletes of other chunks of the same pack run at the same time.
+    const live = (packLive.get(key) ?? 1) - 1
+    packed.get(namespace)?.delete(id)
+    if (live === 0) packLive.delete(key)
+    else packLive.set(key, live)
+    account(namespace, -chunk.bytes, -1)
+    if (live === 0) await unlink(join(packsDirOf(namespace), chunk.pack))
+    else await appendFile(join(packsDirOf(namespace), DEAD_FILE), `${chunk.pack} ${id}\n`, { mode: 0o600 })
+  }
+
+  const readPacked = async (namespace: string, chunk: PackedChunk): Promise<Buffer> => {
+    const file = await open(join(packsDirOf(namespace), chunk.pack), 'r')
+    try {
+      const data = Buffer.allocUnsafe(chunk.bytes)
+      const { bytesRead } = await file.read(data, 0, chunk.bytes, chunk.offset)
+      if (bytesRead !== chunk.bytes) throw new GridNodeError('INTERNAL', `Pack ${chunk.pack} is shorter than its header says.`)
+      return data
+    } finally {
+      await file.close()
+    }
+  }
+
+  const isStored = async (namespace: string, id: string): Promise<boolean> =>
+    pendingChunk(namespace, id) !== undefined || packed.get(namespace)?.has(id) === true || (await sizeOf(pathOf(namespace, id))) !== undefined
+
+  const write = async (namespace: string, id: string, sealed: Uint8Array): Promise<void> => {
+    reserve(sealed)
     const temp = join(tempDir, `${randomBytes(8).toString('hex')}.tmp`)
     const target = pathOf(namespace, id)
     try {
@@ -201,13 +404,11 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
         madeDirs.add(shard)
       }
       await rename(temp, target)
-      if (deferDirSync) unsynced.set(namespace, (unsynced.get(namespace) ?? new Set()).add(shard))
-      else await syncDir(shard)
+      await syncDir(shard)
       account(namespace, sealed.length, 1)
     } catch (err) {
       await rm(temp, { force: true })
-      if (errnoOf(err) === 'ENOSPC') throw new GridNodeError('QUOTA_EXCEEDED', 'The disk under this node\'s store is full.', { cause: err })
-      throw err
+      throw diskFull(err)
     } finally {
       reservedBytes -= sealed.length
     }
@@ -226,21 +427,25 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     put: (namespace, id, sealed, options) =>
       exclusive(namespace, id, async () => {
         if (sealed.length > STORE_MAX_OBJECT_BYTES) throw new GridNodeError('PAYLOAD_TOO_LARGE', `A sealed chunk has at most ${STORE_MAX_OBJECT_BYTES} bytes, not ${sealed.length}.`)
-        if ((await sizeOf(pathOf(namespace, id))) !== undefined) return false
-        await write(namespace, id, sealed, options?.deferDirSync === true)
+        if (await isStored(namespace, id)) return false
+        if (options?.deferSync === true) putDeferred(namespace, id, sealed)
+        else await write(namespace, id, sealed)
         return true
       }),
 
     flush: async (namespace) => {
-      const shards = unsynced.get(namespace)
-      unsynced.delete(namespace)
-      await Promise.all([...(shards ?? [])].map(syncDir))
+      checkNamespace(namespace)
+      await writeBatches(namespace)
     },
 
-    has: (namespace, id) => exclusive(namespace, id, async () => (await sizeOf(pathOf(namespace, id))) !== undefined),
+    has: (namespace, id) => exclusive(namespace, id, () => isStored(namespace, id)),
 
     get: (namespace, id) =>
       exclusive(namespace, id, async () => {
+        const pending = pendingChunk(namespace, id)
+        if (pending !== undefined) return Buffer.from(pending)
+        const chunk = packed.get(namespace)?.get(id)
+        if (chunk !== undefined) return readPacked(namespace, chunk)
         try {
           return await readFile(pathOf(namespace, id))
         } catch (err) {
@@ -251,6 +456,13 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
 
     delete: (namespace, id) =>
       exclusive(namespace, id, async () => {
+        // A chunk on its way into a pack is deleted from it once written.
+        if (pendingChunk(namespace, id) !== undefined) await writeBatches(namespace)
+        const chunk = packed.get(namespace)?.get(id)
+        if (chunk !== undefined) {
+          await deletePacked(namespace, id, chunk)
+          return true
+        }
         const path = pathOf(namespace, id)
         const size = await sizeOf(path)
         if (size === undefined) return false
@@ -262,6 +474,7 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     list: async function* (namespace) {
       checkNamespace(namespace)
       await ensureStarted()
+      for (const { id } of packedAndPending(namespace)) yield id
       for await (const shard of filesIn(join(init.dir, namespace))) {
         if (!SHARD_PATTERN.test(shard)) continue
         for await (const id of filesIn(join(init.dir, namespace, shard))) if (isChunkId(id)) yield id
@@ -271,6 +484,7 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     entries: async function* (namespace) {
       checkNamespace(namespace)
       await ensureStarted()
+      yield* packedAndPending(namespace)
       for await (const shard of filesIn(join(init.dir, namespace))) {
         if (!SHARD_PATTERN.test(shard)) continue
         for await (const id of filesIn(join(init.dir, namespace, shard))) {
@@ -284,6 +498,8 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     dropNamespace: async (namespace) => {
       checkNamespace(namespace)
       await ensureStarted()
+      // Packs under way land first, so none is renamed into the namespace after it went.
+      await writeBatches(namespace).catch(() => undefined)
       // Renamed away first, so the namespace disappears at once even if removing its files is slow or interrupted.
       const doomed = join(tempDir, `drop-${randomBytes(8).toString('hex')}`)
       try {
@@ -295,7 +511,8 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       const usage = namespaces.get(namespace)
       if (usage !== undefined) account(namespace, -usage.bytes, -usage.chunks)
       for (const dir of madeDirs) if (dir.startsWith(join(init.dir, namespace) + sep)) madeDirs.delete(dir)
-      unsynced.delete(namespace)
+      packed.delete(namespace)
+      for (const key of packLive.keys()) if (key.startsWith(`${namespace}/`)) packLive.delete(key)
       await rm(doomed, { recursive: true, force: true })
     },
 

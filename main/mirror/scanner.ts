@@ -51,6 +51,11 @@ export interface ScanInit {
    * read again, so a consumer may see chunks that end up in no manifest.
    */
   onChunk?: (chunk: ScannedChunk) => void | Promise<void>
+  /**
+   * Called after each file this scan reads, with the manifest of what it has recorded so far
+   * (built on demand): a caller may hand on part of a long scan before it ends. Awaited.
+   */
+  onFileRead?: (sofar: () => Manifest) => void | Promise<void>
   /** Files read at the same time. */
   concurrency?: number
   signal?: AbortSignal
@@ -234,7 +239,11 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
     try {
       const found = await lstat(absolute(path))
       if (found.isDirectory()) return await listDir(path, found)
-      if (found.isFile()) return await readFile(path, found, chunker)
+      if (found.isFile()) {
+        const outcome = await readFile(path, found, chunker)
+        await init.onFileRead?.(() => ({ version: MANIFEST_VERSION, entries: sortEntries(entries.values()) }))
+        return outcome
+      }
       if (found.isSymbolicLink()) return await readSymlink(path, found)
       report(path, 'UNSUPPORTED_TYPE', 'sockets, FIFOs and devices are not mirrored')
     } catch (err) {

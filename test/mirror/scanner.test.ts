@@ -236,3 +236,14 @@ test('an unreadable folder is FOLDER_UNREADABLE; unreadable entries inside are r
     await chmod(join(root, 'locked'), 0o755)
   }
 })
+
+test('after each file read, the scan offers a manifest of what it has recorded so far, each a part of the final one', async (t) => {
+  const root = await tempDir(t)
+  await mkdir(join(root, 'd'))
+  for (let i = 0; i < 6; i++) await writeFile(join(root, 'd', `f${i}`), seededBytes(`f${i}`, 100 + i))
+  const sofar: Manifest[] = []
+  const result = await scanFolder({ root, keys, concurrency: 1, onFileRead: (manifest) => void sofar.push(manifest()) })
+  assert.equal(sofar.length, 6)
+  assert.deepEqual(sofar.map((m) => m.entries.filter((e) => e.kind === 'file').length), [1, 2, 3, 4, 5, 6])
+  for (const partial of sofar) for (const entry of partial.entries) assert.deepEqual(entry, entryOf(result.manifest, entry.path))
+})

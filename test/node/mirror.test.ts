@@ -153,18 +153,21 @@ test('a lost backup host and a full one are replaced and the new ones filled; a 
   const ownerLog = await owner.client.groupLog({ id, limit: 500 })
   assert.ok(ownerLog.some((e) => e.kind === 'quota'), 'the full store is in the log')
 
-  // Every chunk file of the first backup copy (restores read backups first, in backup order) corrupted: each chunk is repaired from another copy.
+  // Every chunk of the first backup copy (restores read backups first, in backup order) corrupted: each chunk is repaired from another copy.
+  // A backup keeps chunks in pack files: a u32 count and 36 bytes per chunk of header, then the chunks, each of which gets a byte flipped here.
   const firstCopy = byId(groupIn(replaced, id)!.backups[0]!.host) ?? returned
-  const chunksDir = join(firstCopy.dataDir, 'store', 'chunks', id)
+  const packsDir = join(firstCopy.dataDir, 'store', 'chunks', id, 'packs')
   let flipped = 0
-  for (const shard of await readdir(chunksDir)) {
-    for (const name of await readdir(join(chunksDir, shard))) {
-      const path = join(chunksDir, shard, name)
-      const corrupt = await readFile(path)
-      corrupt[corrupt.length - 1]! ^= 0xff
-      await writeFile(path, corrupt)
+  for (const name of (await readdir(packsDir)).filter((n) => n.endsWith('.pack'))) {
+    const corrupt = await readFile(join(packsDir, name))
+    const count = corrupt.readUInt32BE(0)
+    let offset = 4 + count * 36
+    for (let i = 0; i < count; i++) {
+      corrupt[offset]! ^= 0xff
+      offset += corrupt.readUInt32BE(4 + i * 36 + 32)
       flipped++
     }
+    await writeFile(join(packsDir, name), corrupt)
   }
   assert.ok(flipped > 0)
   const dest = join(await tempDir(t, 'gridnode-restore-'), 'out')

@@ -62,6 +62,9 @@ export const PREFETCH_UPDATES = 2
 export const FETCH_BATCH_BYTES = 16 * 1024 * 1024
 export const FETCH_REQUESTS_IN_FLIGHT = 2
 
+/** A first full scan proposes what it has read so far after this many new chunks or bytes (a few updates' worth). */
+export const PARTIAL_PROPOSAL_CHUNKS = 2 * UPDATE_MAX_REFS
+export const PARTIAL_PROPOSAL_BYTES = 64 * 1024 * 1024
 /** The owner keeps the chunks a scan found new sealed in memory up to this, for the backups' first pull. */
 export const SEAL_CACHE_BYTES = 128 * 1024 * 1024
 /** ...plus this much more for chunks of at most SEAL_CACHE_SMALL_CHUNK_BYTES (small files, where a file open costs more than the bytes). */

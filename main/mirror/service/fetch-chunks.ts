@@ -92,7 +92,7 @@ export async function fetchChunks(init: FetchInit): Promise<FetchOutcome> {
           if (answer.status !== 'ok' || answer.sealed.byteLength !== sealedSize(ref.size)) return
           puts.push(
             storeLimit(async () => {
-              await store.put(namespace, ref.id, answer.sealed, { deferDirSync: true })
+              await store.put(namespace, ref.id, answer.sealed, { deferSync: true })
               stored.add(ref.id)
               bytes += answer.sealed.byteLength
             }),

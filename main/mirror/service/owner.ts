@@ -1,6 +1,6 @@
 /**
- * The owner's side of a shared folder: watches it (the watcher starts before the first scan, so
- * nothing changed in between goes unseen), rescans what changed, and turns each difference from
+ * The owner's side of a shared folder: watches it (a full scan follows the watcher's start, so
+ * nothing changed before it was up goes unseen), rescans what changed, and turns each difference from
  * the group's last sequenced manifest into updates for the group core to sequence. It serves the
  * chunks backups pull straight from the files, sealed on demand: each read is checked against its
  * chunk id, and a chunk the file no longer holds is "gone" (the rescan its change triggers brings
@@ -18,10 +18,10 @@ import type { ChunkStore } from '../chunk-store.ts'
 import { chunkId, openChunk, sealChunk, type FolderKeys } from '../folder-crypto.ts'
 import { chunkRanges, MANIFEST_VERSION, type ChunkRef, type Manifest, type ScanProblem } from '../manifest.ts'
 import { diffManifests } from '../manifest-diff.ts'
-import { scanFolder } from '../scanner.ts'
+import { scanFolder, type ScannedChunk } from '../scanner.ts'
 import { createFolderWatcher, type FolderWatcher, type RescanRequest } from '../watcher.ts'
 import type { ChunkAnswer } from './chunk-protocol.ts'
-import { SEAL_CACHE_BYTES, SEAL_CACHE_SMALL_BYTES, SEAL_CACHE_SMALL_CHUNK_BYTES } from './constants.ts'
+import { PARTIAL_PROPOSAL_BYTES, PARTIAL_PROPOSAL_CHUNKS, SEAL_CACHE_BYTES, SEAL_CACHE_SMALL_BYTES, SEAL_CACHE_SMALL_CHUNK_BYTES } from './constants.ts'
 import { manifestFromPieces, manifestPieces, manifestStats, planUpdates, referencedChunks, type ManifestRef, type UpdatePayload } from './payload.ts'
 
 export interface OwnerComponents {
@@ -149,13 +149,47 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
     logger.debug({ group, changes: diff.changes.length, updates: updates.length, bytes: diff.bytes }, 'folder changes proposed')
   }
 
+  /**
+   * A folder's first full scan hands on what it has read every PARTIAL_PROPOSAL_CHUNKS chunks or
+   * PARTIAL_PROPOSAL_BYTES, so the backups fill while it proceeds; the scan's end proposes the rest.
+   * Only from an empty base, and while the base is the last part proposed: what is read so far is
+   * then a consistent manifest that only adds to it, where over another one a path turned from
+   * folder to file could sit next to that folder's children, or files not read yet look deleted.
+   */
+  const partialProposer = (): Pick<Parameters<typeof scanFolder>[0], 'onChunk' | 'onFileRead'> => {
+    let chunks = 0
+    let bytes = 0
+    let proposing = false
+    let proposed = base
+    return {
+      onChunk: (chunk) => {
+        chunks++
+        bytes += chunk.data.byteLength
+        remember(chunk.id, chunk.data)
+      },
+      onFileRead: async (sofar) => {
+        if (proposing || base !== proposed || (chunks < PARTIAL_PROPOSAL_CHUNKS && bytes < PARTIAL_PROPOSAL_BYTES)) return
+        proposing = true
+        chunks = 0
+        bytes = 0
+        try {
+          if (running) await propose(sofar())
+          proposed = base
+        } finally {
+          proposing = false
+        }
+      },
+    }
+  }
+
   const scanLoop = async (): Promise<void> => {
     while (running && pending !== undefined) {
       const request = pending
       pending = undefined
       try {
         const started = performance.now()
-        const result = await scanFolder({ root, keys, previous: base, onChunk: (chunk) => remember(chunk.id, chunk.data), signal: halt.signal, ...(request.full ? {} : { paths: [...request.paths] }) })
+        const hooks = request.full && base.entries.length === 0 ? partialProposer() : { onChunk: (chunk: ScannedChunk) => remember(chunk.id, chunk.data) }
+        const result = await scanFolder({ root, keys, previous: base, ...hooks, signal: halt.signal, ...(request.full ? {} : { paths: [...request.paths] }) })
         if (request.full) reportProblems(result.problems)
         else for (const problem of result.problems) components.log('warn', 'scan', `${problem.path}: not mirrored (${problem.code}): ${problem.reason}`)
         logger.debug({ group, full: request.full, ms: Math.round(performance.now() - started), ...result.stats }, 'folder scanned')
@@ -189,6 +223,10 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
       running = true
       if (init.manifest !== null) setBase(await loadManifest(init.manifest), init.manifest.pieces)
       watcher = createFolderWatcher({ logger }, { root, onRescan: request })
+      // The first scan runs while the watcher starts (a second on a large tree). A file changed in
+      // that window after the scan read it goes unseen by both, so once the watcher is up a second
+      // full scan follows: it reads again only files whose size, mtime or inode moved since.
+      request({ kind: 'full' })
       await watcher.start()
       request({ kind: 'full' })
     },
