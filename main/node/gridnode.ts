@@ -25,6 +25,7 @@ import { fileSystemSpace } from '../contribution/disk-usage.ts'
 import { createNodeHealth, type NodeHealth } from '../health/node-health.ts'
 import { createChunkStore, type ChunkStore } from '../mirror/chunk-store.ts'
 import { createMirrorService, mirrorHandlers, type MirrorService } from '../mirror/service/index.ts'
+import { createStoredBytesAudit, type StoredCopy } from './stored-bytes-audit.ts'
 import { availabilityFrom, onMainsPower } from '../overlay/availability.ts'
 import { createOverlayRuntime, type OverlayRuntime } from '../overlay/runtime.ts'
 import { componentLogger, createLogger, type Logger } from '../log/logger.ts'
@@ -338,6 +339,16 @@ export function createGridNode(init: GridNodeInit): GridNode {
         await compute.start()
         cleanup.push(() => compute.stop())
         let diskTimer: NodeJS.Timeout | undefined
+        const storedAudit = createStoredBytesAudit(compute.audit)
+        /** The backup copies this node holds, by the member whose folder each is. */
+        const storedCopies = (): StoredCopy[] => {
+          const namespaces = contributed.usage().namespaces
+          return mirror.groups().flatMap((group) => {
+            // Also while acting as primary for the owner: the copy is still the owner's.
+            const owner = group.role === 'reader' ? undefined : mirror.group(group.id).resources.find((r) => r.kind === 'primary')?.host
+            return owner == null || owner === host.peerId.toString() ? [] : [{ group: group.id, name: group.name, owner, bytes: namespaces[group.id]?.bytes ?? 0 }]
+          })
+        }
         const mirror = createMirrorService(
           {
             host,
@@ -354,6 +365,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
               diskTimer ??= setTimeout(() => {
                 diskTimer = undefined
                 contribution.refreshDisk().then(() => overlay.availabilityChanged(), () => undefined)
+                storedAudit.update(storedCopies()).catch((err: unknown) => logger.warn({ err }, 'stored bytes not audited'))
               }, STATUS_COALESCE_MS * 4)
             },
             onChange: () => statusChanged(),
@@ -362,6 +374,7 @@ export function createGridNode(init: GridNodeInit): GridNode {
           init.backupGraceMs === undefined ? {} : { recruitGraceMs: init.backupGraceMs },
         )
         await mirror.start()
+        storedAudit.prime(storedCopies())
         cleanup.push(() => mirror.stop())
         vo.membersOnly(SPEEDTEST_PROTOCOL)
         cleanup.push(async () => overlay.stop())
