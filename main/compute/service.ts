@@ -80,6 +80,11 @@ export function createComputeService(components: ComputeComponents): ComputeServ
   /** Module and input of jobs whose first commit is still under way. */
   const unsaved = new Map<string, { module: Uint8Array; input: Uint8Array }>()
   const handles = new Map<string, RunHandle>()
+  /**
+   * Outputs being written, by job: a job is announced done as soon as its result is verified, and
+   * a caller fetching the result right then (the demo does, within milliseconds) waits for the write.
+   */
+  const outputsSaving = new Map<string, Promise<void>>()
   const dirty = new Set<string>()
   const jobListeners = new Set<(job: JobSummary) => void>()
   const countListeners = new Set<() => void>()
@@ -182,7 +187,11 @@ export function createComputeService(components: ComputeComponents): ComputeServ
         if (bytes === undefined) return
         const info = meta.get(output.job)
         if (info !== undefined) info.outputBytes = bytes.byteLength
-        void jobStore.putBlob(output.job, `output/${output.hash}`, bytes).catch((err: unknown) => logger.error({ err }, 'output not kept'))
+        const saving = jobStore.putBlob(output.job, `output/${output.hash}`, bytes).catch((err: unknown) => logger.error({ err }, 'output not kept'))
+        outputsSaving.set(output.job, saving)
+        void saving.finally(() => {
+          if (outputsSaving.get(output.job) === saving) outputsSaving.delete(output.job)
+        })
         return
       }
       case 'ended': {
@@ -353,6 +362,7 @@ export function createComputeService(components: ComputeComponents): ComputeServ
         if (error !== null) throw new GridNodeError(isErrorCode(error.code) ? error.code : 'JOB_NOT_DONE', `Job ${id} ended without a result: ${error.message}`)
         throw new GridNodeError('JOB_NOT_DONE', `Job ${id} is ${job.state}; it has no result yet.`)
       }
+      await outputsSaving.get(id)
       const output = await jobStore.blob(id, `output/${job.result.hash}`)
       if (output === undefined) throw new GridNodeError('NOT_FOUND', `The output of job ${id} is missing from the store.`)
       return { sha256: job.result.hash, output }
