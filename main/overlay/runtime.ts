@@ -24,6 +24,8 @@ const AVAILABILITY_INTERVAL_MS = 10_000
 /** A discovery answers well within this (the core's own stages end by QUERY_TIMEOUT_MS). */
 const DISCOVERY_WAIT_MS = 10_000
 const DIAL_TIMEOUT_MS = 3000
+/** A leader that could not be reached is dialled again after this (a dial gives up after DIAL_TIMEOUT_MS). */
+const WARM_RETRY_MS = 2 * DIAL_TIMEOUT_MS
 
 export interface DiscoveryResult {
   candidates: Advertisement[]
@@ -81,22 +83,26 @@ export function createOverlayRuntime({ host, vo, logger, availability }: Overlay
     rearm()
     if (node === undefined) return
     const s = { ...node.snapshot(event.now), ...node.leaders() }
+    // Checked on every input (ticks come each heartbeat), so a failed dial is tried again.
+    if (s.role !== 'member') warm(s, event.now)
     const key = JSON.stringify(s)
     if (key === reported) return
     reported = key
-    if (s.role !== 'member') warm(s)
     listeners.forEach((listener) => listener())
   }
 
+  /** When each leader was last dialled by warm(), so an unreachable one is not dialled on every input. */
+  const warmedAt = new Map<string, number>()
   /**
    * A super-peer keeps connections to the leaders a discovery fans out to, so a query's short
    * region stage is not spent dialling (and proving membership) after a failover.
    */
-  const warm = ({ superPeers, regionPeers }: OverlayLeaders): void => {
+  const warm = ({ superPeers, regionPeers }: OverlayLeaders, now: number): void => {
     for (const { peer } of [...superPeers, ...regionPeers]) {
-      if (peer === self) continue
+      if (peer === self || now - (warmedAt.get(peer) ?? -Infinity) < WARM_RETRY_MS) continue
       const id = peerIdFromString(peer)
       if (host.getConnections(id).length > 0) continue
+      warmedAt.set(peer, now)
       connectionTo(id).catch((err: unknown) => logger.debug({ peer, err: (err as Error).message }, 'could not reach a leader'))
     }
   }
