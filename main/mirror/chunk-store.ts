@@ -19,7 +19,6 @@
  * a partly deleted pack keeps its dead bytes on disk, outside the quota, which counts live chunks).
  */
 import { randomBytes } from 'node:crypto'
-import { statSync } from 'node:fs'
 import { appendFile, mkdir, open, opendir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { GridNodeError } from '../../shared/errors.ts'
@@ -175,6 +174,11 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
   const packsDirOf = (namespace: string) => join(init.dir, namespace, PACKS_DIR)
   /** Chunks in packs by namespace and id, and the live chunks left in each pack (`namespace/pack`). */
   const packed = new Map<string, Map<string, PackedChunk>>()
+  /**
+   * Chunks stored as files of their own, by namespace and id, with their sizes (found by the walk
+   * at start): whether a chunk is here is asked for every chunk a copy fills, mostly of absent ones.
+   */
+  const loose = new Map<string, Map<string, number>>()
   const packLive = new Map<string, number>()
   /** Per namespace: the batch filling, and every batch not yet written. */
   const filling = new Map<string, Batch>()
@@ -230,11 +234,12 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     return run
   }
 
-  /**
-   * A chunk's size, or undefined if it is absent. A synchronous stat: a missing chunk is the common
-   * case when a copy fills, and a rejected promise's error costs far more than the system call.
-   */
-  const sizeOf = async (path: string): Promise<number | undefined> => statSync(path, { throwIfNoEntry: false })?.size
+  const addLoose = (namespace: string, id: string, bytes: number): void => {
+    const chunks = loose.get(namespace) ?? new Map<string, number>()
+    chunks.set(id, bytes)
+    loose.set(namespace, chunks)
+    account(namespace, bytes, 1)
+  }
   /** Shard folders known to exist. */
   const madeDirs = new Set<string>()
 
@@ -263,6 +268,7 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     await mkdir(tempDir, { recursive: true, mode: 0o700 })
     namespaces.clear()
     packed.clear()
+    loose.clear()
     packLive.clear()
     usedBytes = 0
     for await (const namespace of filesIn(init.dir)) {
@@ -272,7 +278,7 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
         if (!SHARD_PATTERN.test(shard)) continue
         for await (const id of filesIn(join(init.dir, namespace, shard))) {
           if (!isChunkId(id)) continue
-          account(namespace, (await stat(join(init.dir, namespace, shard, id))).size, 1)
+          addLoose(namespace, id, (await stat(join(init.dir, namespace, shard, id))).size)
         }
       }
     }
@@ -384,7 +390,7 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
   }
 
   const isStored = async (namespace: string, id: string): Promise<boolean> =>
-    pendingChunk(namespace, id) !== undefined || packed.get(namespace)?.has(id) === true || (await sizeOf(pathOf(namespace, id))) !== undefined
+    pendingChunk(namespace, id) !== undefined || packed.get(namespace)?.has(id) === true || loose.get(namespace)?.has(id) === true
 
   const write = async (namespace: string, id: string, sealed: Uint8Array): Promise<void> => {
     reserve(sealed)
@@ -405,7 +411,7 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       }
       await rename(temp, target)
       await syncDir(shard)
-      account(namespace, sealed.length, 1)
+      addLoose(namespace, id, sealed.length)
     } catch (err) {
       await rm(temp, { force: true })
       throw diskFull(err)
@@ -463,10 +469,12 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
           await deletePacked(namespace, id, chunk)
           return true
         }
-        const path = pathOf(namespace, id)
-        const size = await sizeOf(path)
+        const size = loose.get(namespace)?.get(id)
         if (size === undefined) return false
-        await unlink(path)
+        await unlink(pathOf(namespace, id)).catch((err: unknown) => {
+          if (errnoOf(err) !== 'ENOENT') throw err
+        })
+        loose.get(namespace)?.delete(id)
         account(namespace, -size, -1)
         return true
       }),
@@ -475,24 +483,14 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       checkNamespace(namespace)
       await ensureStarted()
       for (const { id } of packedAndPending(namespace)) yield id
-      for await (const shard of filesIn(join(init.dir, namespace))) {
-        if (!SHARD_PATTERN.test(shard)) continue
-        for await (const id of filesIn(join(init.dir, namespace, shard))) if (isChunkId(id)) yield id
-      }
+      yield* [...(loose.get(namespace)?.keys() ?? [])]
     },
 
     entries: async function* (namespace) {
       checkNamespace(namespace)
       await ensureStarted()
       yield* packedAndPending(namespace)
-      for await (const shard of filesIn(join(init.dir, namespace))) {
-        if (!SHARD_PATTERN.test(shard)) continue
-        for await (const id of filesIn(join(init.dir, namespace, shard))) {
-          if (!isChunkId(id)) continue
-          const bytes = await sizeOf(join(init.dir, namespace, shard, id))
-          if (bytes !== undefined) yield { id, bytes }
-        }
-      }
+      yield* [...(loose.get(namespace) ?? [])].map(([id, bytes]) => ({ id, bytes }))
     },
 
     dropNamespace: async (namespace) => {
@@ -512,6 +510,7 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       if (usage !== undefined) account(namespace, -usage.bytes, -usage.chunks)
       for (const dir of madeDirs) if (dir.startsWith(join(init.dir, namespace) + sep)) madeDirs.delete(dir)
       packed.delete(namespace)
+      loose.delete(namespace)
       for (const key of packLive.keys()) if (key.startsWith(`${namespace}/`)) packLive.delete(key)
       await rm(doomed, { recursive: true, force: true })
     },
