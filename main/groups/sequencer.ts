@@ -32,6 +32,8 @@ interface Target {
   /** The last update sent to it. */
   sentSeq: number
   lastSendAt: number
+  /** When its acks last moved forward. */
+  lastAckAt: number
   /** While resyncing: whether the full resync was ordered since the target was last seen gone (a transfer to a gone host is ordered again). */
   resyncOrdered: boolean
 }
@@ -102,7 +104,9 @@ export function createSequencer(ctx: Context, copy: LocalCopy, liveness: Livenes
   /** Sends what `t` lacks: new updates as they come, everything from its last ack when a retransmit is due, or from `from`. */
   function pump(t: Target, from?: number): void {
     if ((t.state !== 'in-sync' && t.state !== 'behind') || liveness.suspected(t.peer)) return
-    const retransmit = t.acked.seq < head() && ctx.now - t.lastSendAt >= timing.retransmitMs
+    // A copy whose acks keep coming is receiving what was sent (a gap it asks for itself): only
+    // silence for retransmitMs after the last send and the last ack brings a retransmit.
+    const retransmit = t.acked.seq < head() && ctx.now - Math.max(t.lastSendAt, t.lastAckAt) >= timing.retransmitMs
     const first = from ?? (retransmit ? t.acked.seq + 1 : Math.max(t.sentSeq, t.acked.seq) + 1)
     const last = Math.min(head(), t.acked.seq + SEND_WINDOW)
     if (first > last) return
@@ -165,6 +169,7 @@ export function createSequencer(ctx: Context, copy: LocalCopy, liveness: Livenes
 
   /** `t` stored every update up to `applied`, which follows this copy (its ack, or the position its heartbeat reported). */
   function advance(t: Target, applied: Position): void {
+    if (applied.seq > t.acked.seq) t.lastAckAt = ctx.now
     if (applied.seq > t.acked.seq || t.state === 'resyncing') t.acked = applied
     if (t.acked.seq >= head()) setInSync(t)
     else if (t.state !== 'in-sync') t.state = 'behind'
@@ -238,7 +243,7 @@ export function createSequencer(ctx: Context, copy: LocalCopy, liveness: Livenes
       for (const [resource, peer] of wanted) {
         if (targets.has(resource)) continue
         const acked = liveness.position(peer) ?? ZERO
-        const t: Target = { peer, resource, acked, state: 'behind', failure: null, sentSeq: acked.seq, lastSendAt: -Infinity, resyncOrdered: false }
+        const t: Target = { peer, resource, acked, state: 'behind', failure: null, sentSeq: acked.seq, lastSendAt: -Infinity, lastAckAt: -Infinity, resyncOrdered: false }
         targets.set(resource, t)
         recruitAt.delete(resource)
         deferred.delete(resource)
