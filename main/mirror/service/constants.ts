@@ -19,6 +19,8 @@ export const CHUNK_REQUEST_MAX_IDS = UPDATE_MAX_REFS + MANIFEST_MAX_PIECES
 /** Chunks a server reads (and seals) ahead of the one it is sending: keeps the disk and the stream busy at once. */
 export const SERVE_READ_AHEAD = 16
 
+/** Frames of a chunk stream are gathered into sends of about this size: each send is one yamux frame (up to the peer's window) and one window update back. */
+export const SEND_COALESCE_BYTES = 512 * 1024
 /** A client stops reading a response (the stream's flow control then holds the sender) past this many bytes waiting to be stored. */
 export const RECEIVE_HIGH_WATER_BYTES = 16 * 1024 * 1024
 
@@ -67,6 +69,6 @@ export const PARTIAL_PROPOSAL_CHUNKS = 2 * UPDATE_MAX_REFS
 export const PARTIAL_PROPOSAL_BYTES = 64 * 1024 * 1024
 /** The owner keeps the chunks a scan found new sealed in memory up to this, for the backups' first pull. */
 export const SEAL_CACHE_BYTES = 128 * 1024 * 1024
-/** ...plus this much more for chunks of at most SEAL_CACHE_SMALL_CHUNK_BYTES (small files, where a file open costs more than the bytes). */
+/** ...plus this much more for chunks of at most SEAL_CACHE_SMALL_CHUNK_BYTES (small files, where reading one again costs more than its bytes). */
 export const SEAL_CACHE_SMALL_BYTES = 64 * 1024 * 1024
 export const SEAL_CACHE_SMALL_CHUNK_BYTES = 16 * 1024

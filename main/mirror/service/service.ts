@@ -620,9 +620,9 @@ export function createMirrorService(components: MirrorServiceComponents, init: M
       await serveChunks(
         host,
         {
-          chunk: async (id, chunk, from) => {
+          chunks: (id, from) => {
             memberOf(id, from)
-            return serveChunk(id, chunk)
+            return (chunk) => serveChunk(id, chunk)
           },
           state: async (id, from) => {
             memberOf(id, from)
