@@ -12,7 +12,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(root, 'main/app/main.ts') } },
+      // The scan worker is a thread's entry of its own (main/mirror/scan-thread.ts finds it beside the main bundle).
+      rollupOptions: { input: { index: resolve(root, 'main/app/main.ts'), 'scan-worker': resolve(root, 'main/mirror/scan-worker.ts') } },
     },
   },
   preload: {

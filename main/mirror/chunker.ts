@@ -10,7 +10,7 @@
  * arithmetic, and files are read straight into its memory, so the bytes are never copied.
  */
 import { createHash } from 'node:crypto'
-import type { FileHandle } from 'node:fs/promises'
+import { readSync } from 'node:fs'
 import { CHUNK_AVG_BYTES, CHUNK_MAX_BYTES, CHUNK_MIN_BYTES, CHUNK_NORMALIZATION, CHUNK_READ_BYTES } from './constants.ts'
 
 export interface ChunkerParams {
@@ -39,11 +39,12 @@ export interface Chunker {
   /** The 64-bit gear hash at the last cut (0 for a tail below the minimum), as the reference reports it. */
   lastHash(): bigint
   /**
-   * Streams an open file through the chunker from its start, with large reads straight into the
-   * chunker's own buffer. Each chunk is a view of that buffer, valid only until the next
-   * iteration: hash or copy it first. One file at a time per chunker.
+   * Streams an open file (a descriptor) through the chunker from its start, with large
+   * synchronous reads straight into the chunker's own buffer: run it off the main thread (the
+   * scan worker does). Each chunk is a view of that buffer, valid only until the next iteration:
+   * hash or copy it first. One file at a time per chunker.
    */
-  chunks(file: FileHandle, signal?: AbortSignal): AsyncGenerator<Uint8Array, void, undefined>
+  chunks(fd: number): Generator<Uint8Array, void, undefined>
 }
 
 /**
@@ -150,7 +151,7 @@ export function createChunker(init: ChunkerInit = {}): Chunker {
     return cutAt(DATA_OFFSET, available)
   }
 
-  async function* chunks(file: FileHandle, signal?: AbortSignal): AsyncGenerator<Uint8Array, void, undefined> {
+  function* chunks(fd: number): Generator<Uint8Array, void, undefined> {
     if (streaming) throw new Error('This chunker is already streaming a file.')
     streaming = true
     try {
@@ -159,10 +160,10 @@ export function createChunker(init: ChunkerInit = {}): Chunker {
       let position = 0
       let eof = false
       while (!eof || filled > DATA_OFFSET) {
-        signal?.throwIfAborted()
         while (!eof && filled < limit) {
-          const { bytesRead } = await file.read(memory, filled, limit - filled, position)
-          if (bytesRead === 0) eof = true
+          const bytesRead = readSync(fd, memory, filled, limit - filled, position)
+          // A short read of a regular file is its end (the scanner's second stat catches a file still growing).
+          if (bytesRead < limit - filled) eof = true
           filled += bytesRead
           position += bytesRead
         }

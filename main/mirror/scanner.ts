@@ -5,15 +5,19 @@
  * and a file that cannot be read right now keeps its previous version, so a passing problem never
  * looks like a deletion. A rescan trusts a file whose size, mtime and inode are unchanged and
  * reuses its chunk list; a partial rescan (the watcher's paths) touches only those paths.
+ *
+ * The file system calls are synchronous, one path at a time: an asynchronous call costs some
+ * 20 µs of thread-pool round trip, which for a folder of many small files is 15× the work
+ * itself (measured: 20,000 files of 1 KiB in 2.8 s async, 0.17 s sync). So a scan blocks its
+ * thread: the node runs it in the scan worker (scan-worker.ts), never on its main thread.
  */
-import { constants as fsConstants, type Stats } from 'node:fs'
-import { lstat, open, opendir, readdir, readlink, realpath } from 'node:fs/promises'
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, type Stats } from 'node:fs'
+import { opendir, realpath } from 'node:fs/promises'
 import { join } from 'node:path'
 import { GridNodeError } from '../../shared/errors.ts'
-import { createChunker, DEFAULT_CHUNKER_PARAMS, type Chunker, type ChunkerParams } from './chunker.ts'
+import { createChunker, DEFAULT_CHUNKER_PARAMS, type ChunkerParams } from './chunker.ts'
 import { SCAN_CHANGE_RETRIES } from './constants.ts'
 import { chunkId, type FolderKeys } from './folder-crypto.ts'
-import { createLimiter } from './limiter.ts'
 import {
   checkRelativePath,
   comparePaths,
@@ -56,8 +60,7 @@ export interface ScanInit {
    * (built on demand): a caller may hand on part of a long scan before it ends. Awaited.
    */
   onFileRead?: (sofar: () => Manifest) => void | Promise<void>
-  /** Files read at the same time. */
-  concurrency?: number
+  /** Checked between paths and chunks: an aborted scan rejects with its reason. */
   signal?: AbortSignal
 }
 
@@ -79,9 +82,8 @@ export interface ScanResult {
   stats: ScanStats
 }
 
-const SCAN_CONCURRENCY = 8
 /** O_NOFOLLOW: a file swapped for a symlink after lstat is not followed; O_NONBLOCK: nor does a FIFO swapped in block the scan. */
-const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0)
+export const SCAN_OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0)
 const PERMISSION_BITS = 0o777
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -91,6 +93,13 @@ const errnoOf = (err: unknown): string | undefined => {
 }
 const isGone = (code: string | undefined) => code === 'ENOENT' || code === 'ENOTDIR'
 const isDenied = (code: string | undefined) => code === 'EACCES' || code === 'EPERM'
+const lstatOrUndefined = (path: string): Stats | undefined => {
+  try {
+    return lstatSync(path)
+  } catch {
+    return undefined
+  }
+}
 
 /** The folder's real path, or FOLDER_MISSING / FOLDER_UNREADABLE. */
 export async function resolveFolder(root: string): Promise<string> {
@@ -147,9 +156,7 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
   const previous = new EntryIndex(init.previous)
   const entries = new Map<string, ManifestEntry>()
   const problems: ScanProblem[] = []
-  const limit = createLimiter(init.concurrency ?? SCAN_CONCURRENCY)
-  /** One chunker (and its read buffer) per file read at once. */
-  const chunkers: Chunker[] = []
+  const chunker = createChunker({ params: init.chunkerParams ?? DEFAULT_CHUNKER_PARAMS })
   let readBytes = 0
   let reusedFiles = 0
 
@@ -172,7 +179,7 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
 
   type Outcome = { children: string[] } | 'retry' | undefined
 
-  const readFile = async (path: string, found: Stats, chunker: Chunker): Promise<Outcome> => {
+  const readFile = async (path: string, found: Stats): Promise<Outcome> => {
     const before = previous.byPath.get(path)
     if (before?.kind === 'file' && before.size === found.size && before.mtimeMs === found.mtimeMs && before.ino === found.ino) {
       entries.set(path, { ...before, mode: found.mode & PERMISSION_BITS })
@@ -180,26 +187,27 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
       return undefined
     }
     for (let attempt = 1; attempt <= SCAN_CHANGE_RETRIES; attempt++) {
-      const file = await open(absolute(path), OPEN_FLAGS)
+      const fd = openSync(absolute(path), SCAN_OPEN_FLAGS)
       try {
-        const start = await file.stat()
+        const start = fstatSync(fd)
         if (!start.isFile()) return 'retry'
         const chunks: ChunkRef[] = []
         let size = 0
-        for await (const data of chunker.chunks(file, init.signal)) {
+        for (const data of chunker.chunks(fd)) {
           const id = chunkId(init.keys, data)
           chunks.push({ id, size: data.length })
           size += data.length
           await init.onChunk?.({ id, data, path })
+          init.signal?.throwIfAborted()
         }
         readBytes += size
-        const end = await file.stat()
+        const end = fstatSync(fd)
         if (end.size === start.size && end.mtimeMs === start.mtimeMs && size === end.size) {
           entries.set(path, { kind: 'file', path, size, mode: end.mode & PERMISSION_BITS, mtimeMs: end.mtimeMs, ino: end.ino, chunks })
           return undefined
         }
       } finally {
-        await file.close()
+        closeSync(fd)
       }
     }
     report(path, 'CHANGING', `it kept changing while it was read (${SCAN_CHANGE_RETRIES} tries); its last scanned version is kept until it settles`)
@@ -207,10 +215,10 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
     return undefined
   }
 
-  const listDir = async (path: string, found: Stats): Promise<Outcome> => {
+  const listDir = (path: string, found: Stats): Outcome => {
     if (path !== '') entries.set(path, { kind: 'dir', path, mode: found.mode & PERMISSION_BITS, mtimeMs: found.mtimeMs })
     const children: string[] = []
-    for (const raw of await readdir(absolute(path), { encoding: 'buffer' })) {
+    for (const raw of readdirSync(absolute(path), { encoding: 'buffer' })) {
       let name: string
       try {
         name = utf8.decode(raw)
@@ -226,25 +234,25 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
     return { children: children.sort(comparePaths) }
   }
 
-  const readSymlink = async (path: string, found: Stats): Promise<Outcome> => {
-    const target = await readlink(absolute(path))
+  const readSymlink = (path: string, found: Stats): Outcome => {
+    const target = readlinkSync(absolute(path))
     if (symlinkStaysInside(path, target)) entries.set(path, { kind: 'symlink', path, target, mtimeMs: found.mtimeMs })
     else report(path, 'SYMLINK_OUTSIDE', `it points outside the folder (${target}); links are mirrored only when they stay inside`)
     return undefined
   }
 
   /** One path: stat it and record it; for a directory, its children to visit next. */
-  const inspect = async (path: string, listed: boolean, chunker: Chunker): Promise<Outcome> => {
+  const inspect = async (path: string, listed: boolean): Promise<Outcome> => {
     init.signal?.throwIfAborted()
     try {
-      const found = await lstat(absolute(path))
-      if (found.isDirectory()) return await listDir(path, found)
+      const found = lstatSync(absolute(path))
+      if (found.isDirectory()) return listDir(path, found)
       if (found.isFile()) {
-        const outcome = await readFile(path, found, chunker)
+        const outcome = await readFile(path, found)
         await init.onFileRead?.(() => ({ version: MANIFEST_VERSION, entries: sortEntries(entries.values()) }))
         return outcome
       }
-      if (found.isSymbolicLink()) return await readSymlink(path, found)
+      if (found.isSymbolicLink()) return readSymlink(path, found)
       report(path, 'UNSUPPORTED_TYPE', 'sockets, FIFOs and devices are not mirrored')
     } catch (err) {
       // A file turned into a symlink under us: O_NOFOLLOW refuses it; look again.
@@ -254,37 +262,35 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
     return undefined
   }
 
-  const visit = async (path: string, listed: boolean, attempt = 1): Promise<void> => {
-    const outcome = await limit(async () => {
-      const chunker = chunkers.pop() ?? createChunker({ params: init.chunkerParams ?? DEFAULT_CHUNKER_PARAMS })
-      try {
-        return await inspect(path, listed, chunker)
-      } finally {
-        chunkers.push(chunker)
+  /** Depth first, in path order. */
+  const visit = async (path: string, listed: boolean): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await inspect(path, listed)
+      if (outcome === undefined) return
+      if (outcome !== 'retry') {
+        for (const child of outcome.children) await visit(child, true)
+        return
       }
-    })
-    if (outcome === 'retry') {
-      if (attempt < SCAN_CHANGE_RETRIES) return visit(path, listed, attempt + 1)
-      report(path, 'CHANGING', 'it kept changing type while it was read; its last scanned version is kept')
-      keepPrevious(path)
-    } else if (outcome !== undefined) {
-      await Promise.all(outcome.children.map((child) => visit(child, true)))
+      if (attempt >= SCAN_CHANGE_RETRIES) {
+        report(path, 'CHANGING', 'it kept changing type while it was read; its last scanned version is kept')
+        keepPrevious(path)
+        return
+      }
     }
   }
 
   /** The outermost parent of `path` that is no longer the directory the previous manifest knew, or `path`. */
-  const dirtyRoot = async (path: string): Promise<string> => {
+  const dirtyRoot = (path: string): string => {
     for (const parent of parentsOf(path)) {
       if (previous.byPath.get(parent)?.kind !== 'dir') return parent
-      const found = await lstat(absolute(parent)).catch(() => undefined)
-      if (found?.isDirectory() !== true) return parent
+      if (lstatOrUndefined(absolute(parent))?.isDirectory() !== true) return parent
     }
     return path
   }
 
   /** A folder's own entry, again: adding or removing what it holds moved its mtime. */
-  const refreshDir = async (path: string): Promise<void> => {
-    const found = await lstat(absolute(path)).catch(() => undefined)
+  const refreshDir = (path: string): void => {
+    const found = lstatOrUndefined(absolute(path))
     if (found?.isDirectory() === true) entries.set(path, { kind: 'dir', path, mode: found.mode & PERMISSION_BITS, mtimeMs: found.mtimeMs })
   }
 
@@ -298,11 +304,10 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
       if (rejection === undefined) requested.push(path)
       else report(path, rejection.code, rejection.reason)
     }
-    const roots = outermostPaths(await Promise.all(outermostPaths(requested).map(dirtyRoot)))
+    const roots = outermostPaths(outermostPaths(requested).map(dirtyRoot))
     for (const path of roots) for (const entry of previous.atOrUnder(path)) entries.delete(entry.path)
-    // Roots are disjoint, so they can be visited at once.
-    await Promise.all(roots.map((path) => visit(path, false)))
-    await Promise.all([...new Set(roots.flatMap(parentsOf))].map(refreshDir))
+    for (const path of roots) await visit(path, false)
+    for (const path of new Set(roots.flatMap(parentsOf))) refreshDir(path)
   }
 
   const manifest: Manifest = { version: MANIFEST_VERSION, entries: sortEntries(entries.values()) }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { open, readFile, writeFile } from 'node:fs/promises'
+import { closeSync, openSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { createChunker, DEFAULT_CHUNKER_PARAMS, type Chunker, type ChunkerParams } from '../../main/mirror/chunker.ts'
@@ -129,14 +130,14 @@ test('streaming a file with large or small reads gives the in-memory cut points'
   await writeFile(file, data)
   const expected = cutAll(createChunker(), data)
   for (const readBytes of [undefined, DEFAULT_CHUNKER_PARAMS.maxBytes, 1]) {
-    const handle = await open(file)
+    const fd = openSync(file, 'r')
     const seen: number[] = []
     const digests: string[] = []
-    for await (const chunk of createChunker({ readBytes }).chunks(handle)) {
+    for (const chunk of createChunker({ readBytes }).chunks(fd)) {
       seen.push(chunk.length)
       digests.push(createHash('sha256').update(chunk).digest('hex'))
     }
-    await handle.close()
+    closeSync(fd)
     assert.deepEqual(seen, expected)
     const offsets = offsetsOf(expected)
     assert.deepEqual(
@@ -151,10 +152,10 @@ test('an empty file has no chunks and a small one is a single chunk', async (t) 
   for (const size of [0, 1, DEFAULT_CHUNKER_PARAMS.minBytes]) {
     const file = join(dir, `f${size}`)
     await writeFile(file, seededBytes('small', size))
-    const handle = await open(file)
+    const fd = openSync(file, 'r')
     const lengths: number[] = []
-    for await (const chunk of createChunker().chunks(handle)) lengths.push(chunk.length)
-    await handle.close()
+    for (const chunk of createChunker().chunks(fd)) lengths.push(chunk.length)
+    closeSync(fd)
     assert.deepEqual(lengths, size === 0 ? [] : [size])
   }
 })

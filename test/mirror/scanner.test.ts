@@ -116,7 +116,6 @@ test('a file that vanishes during the scan is skipped with a reason', async (t) 
   const { manifest, problems } = await scanFolder({
     root,
     keys,
-    concurrency: 1,
     onChunk: async ({ path }) => {
       if (path === '1.bin') await rm(join(root, '2.bin'))
     },
@@ -242,7 +241,7 @@ test('after each file read, the scan offers a manifest of what it has recorded s
   await mkdir(join(root, 'd'))
   for (let i = 0; i < 6; i++) await writeFile(join(root, 'd', `f${i}`), seededBytes(`f${i}`, 100 + i))
   const sofar: Manifest[] = []
-  const result = await scanFolder({ root, keys, concurrency: 1, onFileRead: (manifest) => void sofar.push(manifest()) })
+  const result = await scanFolder({ root, keys, onFileRead: (manifest) => void sofar.push(manifest()) })
   assert.equal(sofar.length, 6)
   assert.deepEqual(sofar.map((m) => m.entries.filter((e) => e.kind === 'file').length), [1, 2, 3, 4, 5, 6])
   for (const partial of sofar) for (const entry of partial.entries) assert.deepEqual(entry, entryOf(result.manifest, entry.path))

@@ -11,14 +11,12 @@
  * the acting primary), so a proposal refused while another member acts as primary is simply made
  * again by the next full scan once this node sequences again.
  */
-import { open } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { Logger } from '../../log/logger.ts'
 import type { ChunkStore } from '../chunk-store.ts'
-import { chunkId, openChunk, sealChunk, type FolderKeys } from '../folder-crypto.ts'
+import { openChunk, sealChunk, type FolderKeys } from '../folder-crypto.ts'
 import { chunkRanges, MANIFEST_VERSION, type ChunkRef, type Manifest, type ScanProblem } from '../manifest.ts'
 import { diffManifests } from '../manifest-diff.ts'
-import { scanFolder, type ScannedChunk } from '../scanner.ts'
+import type { ScanHandlers, ScanThread } from '../scan-thread.ts'
 import { createFolderWatcher, type FolderWatcher, type RescanRequest } from '../watcher.ts'
 import type { ChunkAnswer } from './chunk-protocol.ts'
 import { PARTIAL_PROPOSAL_BYTES, PARTIAL_PROPOSAL_CHUNKS, SEAL_CACHE_BYTES, SEAL_CACHE_SMALL_BYTES, SEAL_CACHE_SMALL_CHUNK_BYTES } from './constants.ts'
@@ -27,6 +25,9 @@ import { manifestFromPieces, manifestPieces, manifestStats, planUpdates, referen
 export interface OwnerComponents {
   /** This node's own store (manifest pieces), namespace = the group id. */
   own: ChunkStore
+  /** The node's scan worker threads: one scans folders, one reads chunks back from their files. */
+  scans: ScanThread
+  reads: ScanThread
   logger: Logger
   /** Hands updates to the group core; false if this node does not sequence now (they are made again later). */
   propose(payloads: UpdatePayload[]): boolean
@@ -82,27 +83,25 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
   /** Chunks still referenced that were answered "gone" (their file changed under a backup's pull): the next update brings them again. */
   const regone = new Set<string>()
   /**
-   * New chunks sealed as the scan reads them, oldest dropped past SEAL_CACHE_BYTES: the backups
-   * pull them right after the scan, and a cached chunk costs no file open, read and id check.
+   * New chunks the scan sealed as it read them, up to SEAL_CACHE_BYTES (and more for small ones):
+   * the backups pull them right after the scan, and a cached chunk costs no file read and id
+   * check. Backups pull in the order the scan read, so past the budget the first chunks are kept.
    */
   const sealed = new Map<string, Uint8Array>()
   let sealedBytes = 0
-  const remember = (id: string, data: Uint8Array): void => {
-    // Backups pull in the order the scan read: past the budget, the first chunks are the ones to keep.
-    // Small chunks have room of their own: re-reading one costs a whole file open for a few bytes.
-    const budget = SEAL_CACHE_BYTES + (data.byteLength <= SEAL_CACHE_SMALL_CHUNK_BYTES ? SEAL_CACHE_SMALL_BYTES : 0)
-    if (refs.has(id) || sealed.has(id) || sealedBytes + data.byteLength > budget) return
-    const bytes = sealChunk(keys, id, data)
+  const remember: ScanHandlers['sealed'] = (id, bytes) => {
+    if (refs.has(id) || sealed.has(id)) return
     sealed.set(id, bytes)
     sealedBytes += bytes.byteLength
   }
 
-  const setBase = (manifest: Manifest, manifestPiecesRefs: ChunkRef[]): void => {
+  /** `partial`: the part of a scan read so far (the cache holds chunks of files read since: they stay). */
+  const setBase = (manifest: Manifest, manifestPiecesRefs: ChunkRef[], partial = false): void => {
     base = manifest
     pieces = manifestPiecesRefs
     refs = referencedChunks(manifest, pieces)
     for (const [id, bytes] of sealed) {
-      if (refs.has(id)) continue
+      if (partial || refs.has(id)) continue
       sealed.delete(id)
       sealedBytes -= bytes.byteLength
     }
@@ -127,7 +126,7 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
     reported = now
   }
 
-  const propose = async (next: Manifest): Promise<void> => {
+  const propose = async (next: Manifest, partial = false): Promise<void> => {
     const diff = diffManifests(base, next)
     if (diff.changes.length === 0 && regone.size === 0) return
     const nextPieces = manifestPieces(keys, next)
@@ -145,7 +144,7 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
       for (const id of readd) regone.add(id)
       return
     }
-    setBase(next, nextRefs)
+    setBase(next, nextRefs, partial)
     logger.debug({ group, changes: diff.changes.length, updates: updates.length, bytes: diff.bytes }, 'folder changes proposed')
   }
 
@@ -155,30 +154,20 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
    * Only from an empty base, and while the base is the last part proposed: what is read so far is
    * then a consistent manifest that only adds to it, where over another one a path turned from
    * folder to file could sit next to that folder's children, or files not read yet look deleted.
+   * A part that comes while the one before is still being proposed is skipped (the next one has it).
    */
-  const partialProposer = (): Pick<Parameters<typeof scanFolder>[0], 'onChunk' | 'onFileRead'> => {
-    let chunks = 0
-    let bytes = 0
-    let proposing = false
+  const partialProposer = (): { partial: NonNullable<ScanHandlers['partial']>; done: () => Promise<void> } => {
+    let proposing: Promise<void> | undefined
     let proposed = base
     return {
-      onChunk: (chunk) => {
-        chunks++
-        bytes += chunk.data.byteLength
-        remember(chunk.id, chunk.data)
+      partial: (manifest) => {
+        if (proposing !== undefined || base !== proposed || !running) return
+        proposing = propose(manifest, true)
+          .then(() => void (proposed = base))
+          .catch((err: unknown) => logger.warn({ err, group }, 'a partial scan could not be proposed'))
+          .finally(() => (proposing = undefined))
       },
-      onFileRead: async (sofar) => {
-        if (proposing || base !== proposed || (chunks < PARTIAL_PROPOSAL_CHUNKS && bytes < PARTIAL_PROPOSAL_BYTES)) return
-        proposing = true
-        chunks = 0
-        bytes = 0
-        try {
-          if (running) await propose(sofar())
-          proposed = base
-        } finally {
-          proposing = false
-        }
-      },
+      done: async () => proposing,
     }
   }
 
@@ -188,8 +177,20 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
       pending = undefined
       try {
         const started = performance.now()
-        const hooks = request.full && base.entries.length === 0 ? partialProposer() : { onChunk: (chunk: ScannedChunk) => remember(chunk.id, chunk.data) }
-        const result = await scanFolder({ root, keys, previous: base, ...hooks, signal: halt.signal, ...(request.full ? {} : { paths: [...request.paths] }) })
+        const partials = request.full && base.entries.length === 0 ? partialProposer() : undefined
+        const result = await components.scans.scan(
+          {
+            root,
+            secret: keys.secret,
+            previous: base,
+            seal: { bytes: Math.max(0, SEAL_CACHE_BYTES - sealedBytes), smallBytes: SEAL_CACHE_SMALL_BYTES, smallChunkBytes: SEAL_CACHE_SMALL_CHUNK_BYTES },
+            ...(request.full ? {} : { paths: [...request.paths] }),
+            ...(partials === undefined ? {} : { partialEvery: { chunks: PARTIAL_PROPOSAL_CHUNKS, bytes: PARTIAL_PROPOSAL_BYTES } }),
+          },
+          { sealed: remember, ...(partials === undefined ? {} : { partial: partials.partial }) },
+          halt.signal,
+        )
+        await partials?.done()
         if (request.full) reportProblems(result.problems)
         else for (const problem of result.problems) components.log('warn', 'scan', `${problem.path}: not mirrored (${problem.code}): ${problem.reason}`)
         logger.debug({ group, full: request.full, ms: Math.round(performance.now() - started), ...result.stats }, 'folder scanned')
@@ -223,10 +224,7 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
       running = true
       if (init.manifest !== null) setBase(await loadManifest(init.manifest), init.manifest.pieces)
       watcher = createFolderWatcher({ logger }, { root, onRescan: request })
-      // The first scan runs while the watcher starts (a second on a large tree). A file changed in
-      // that window after the scan read it goes unseen by both, so once the watcher is up a second
-      // full scan follows: it reads again only files whose size, mtime or inode moved since.
-      request({ kind: 'full' })
+      // Watching first: a file changed while the first scan runs is then rescanned after it.
       await watcher.start()
       request({ kind: 'full' })
     },
@@ -253,19 +251,10 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
       }
       const at = index.get(id)
       if (at === undefined) return { status: 'gone' }
-      const data = Buffer.allocUnsafe(at.size)
-      try {
-        const file = await open(join(root, at.path), 'r')
-        try {
-          const { bytesRead } = await file.read(data, 0, at.size, at.offset)
-          if (bytesRead === at.size && chunkId(keys, data) === id) return { status: 'ok', sealed: sealChunk(keys, id, data) }
-        } finally {
-          await file.close()
-        }
-      } catch (err) {
-        logger.debug({ group, path: at.path, err: (err as Error).message }, 'a chunk could not be read from its file')
-      }
+      const read = await components.reads.read({ root, secret: keys.secret, path: at.path, offset: at.offset, size: at.size, id })
+      if (read !== null) return { status: 'ok', sealed: read }
       // The file changed since it was scanned: what it holds now comes with the next update.
+      logger.debug({ group, path: at.path }, 'a chunk is no longer in its file')
       regone.add(id)
       request({ kind: 'paths', paths: [at.path] })
       return { status: 'gone' }

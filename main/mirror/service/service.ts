@@ -30,6 +30,7 @@ import { createFolderSecret, deriveFolderKeys, openChunk, unwrapFolderSecret, wr
 import { createLimiter, type Limiter } from '../limiter.ts'
 import type { ChunkRef } from '../manifest.ts'
 import { restoreFolder, type ChunkSource } from '../restore.ts'
+import { createScanThread } from '../scan-thread.ts'
 import { resolveFolder } from '../scanner.ts'
 import { createChunkClient, serveChunks, type ChunkAnswer, type CopyState } from './chunk-protocol.ts'
 import { CHUNK_PROTOCOL, FETCH_RETRY_MAX_MS, FETCH_RETRY_MS, PREFETCH_UPDATES, READER_INVITE_INTERVAL_MS, RECRUIT_ATTEMPTS, RECRUIT_CANDIDATES, RECRUIT_RETRY_MS, RECRUIT_SHUN_MS } from './constants.ts'
@@ -130,6 +131,8 @@ export function createMirrorService(components: MirrorServiceComponents, init: M
   const records = createFolderRecords(store, logger)
   const runtime: GroupRuntime = createGroupRuntime({ host, vo, store, logger }, { ...(init.recruitGraceMs === undefined ? {} : { recruitGraceMs: init.recruitGraceMs }), recruitRetryMs: 10_000 })
   const client = createChunkClient(host, 3000)
+  const scans = createScanThread()
+  const reads = createScanThread()
   const locals = new Map<string, Local>()
   const shunned = new Map<string, number>()
   const reported = new Map<string, string>()
@@ -459,6 +462,8 @@ export function createMirrorService(components: MirrorServiceComponents, init: M
     createOwnerEngine(
       {
         own,
+        scans,
+        reads,
         logger,
         propose(payloads) {
           const snapshot = runtime.snapshot(id)
@@ -670,6 +675,7 @@ export function createMirrorService(components: MirrorServiceComponents, init: M
         await local.owner?.stop()
         await local.work
       }))
+      await Promise.all([scans.close(), reads.close()])
     },
     async share(request) {
       if (vo.info() === null) throw new GridNodeError('NOT_IN_VO', 'A folder is mirrored on other members of a VO: create one or join with an invite first.')
