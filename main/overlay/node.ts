@@ -309,8 +309,10 @@ export function createOverlayNode(init: OverlayNodeInit): OverlayNode {
           break
         case 'peer-up':
           addPeer(input, now)
+          out.push(...registration.handle({ type: 'peer-up', now, peer: input.peer }))
           break
         case 'peer-down':
+          out.push(...registration.handle({ type: 'peer-down', now, peer: input.peer }))
           run('subgrid', subgridElection.handle({ type: 'peer-down', now, peer: input.peer }), now)
           if (regionElection !== null) run('region', regionElection.handle({ type: 'peer-down', now, peer: input.peer }), now)
           for (const list of [...subgridContacts.values(), ...regionContacts.values()]) {

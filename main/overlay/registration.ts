@@ -1,7 +1,9 @@
 /**
  * Registration: members keep their resource advertisement registered with their super-peer; the
  * super-peer keeps an index of them that expires stale ads. A new super-peer starts with an empty
- * index, rebuilt by its members' re-registrations as soon as they follow it.
+ * index, rebuilt by its members' re-registrations as soon as they follow it. A member whose
+ * connection drops leaves the index at once (a dead node is not offered for AD_TTL_MS), and
+ * registers again as soon as it is connected to its super-peer again.
  */
 import { AD_TTL_MS, REGISTER_INTERVAL_MS } from './constants.ts'
 import type { Core, Output, PeerId, TickInput } from './core.ts'
@@ -21,6 +23,8 @@ export type RegistrationInput =
   | { type: 'super-peer'; now: number; superPeer: PeerId | null }
   /** This node's offer changed (load, disk…); sent with the next refresh. */
   | { type: 'advertise'; now: number; ad: Advertisement }
+  /** This node's connection to `peer` opened or closed. */
+  | { type: 'peer-up' | 'peer-down'; now: number; peer: PeerId }
 
 export interface Registration extends Core<RegistrationInput> {
   /** The super-peer's index: live advertisements matching `spec`, best first, at most `limit`, never `exclude`. */
@@ -79,6 +83,11 @@ export function createRegistration(init: RegistrationInit): Registration {
         case 'advertise':
           ad = input.ad
           return []
+        case 'peer-down':
+          index.delete(input.peer)
+          return []
+        case 'peer-up':
+          return input.peer === superPeer && !serving() ? registerTo(superPeer, input.now) : []
         case 'tick':
           if (input.now >= nextExpiry) expire(input.now)
           if (input.now >= nextRefresh && superPeer !== null && !serving()) return registerTo(superPeer, input.now)

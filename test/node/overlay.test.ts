@@ -29,7 +29,9 @@ test('members elect one super-peer that answers discovery; after SIGKILL a new o
   assert.equal(found.path[0], asker.peerId, 'the path starts at the asking node')
   // Advertisements say what each node really offers, from the first one on: no zeros.
   assert.ok(found.candidates.every((c) => c.cores > 0 && c.diskBytes > 0), JSON.stringify(found.candidates.map((c) => [c.cores, c.diskBytes])))
-  assert.ok(found.hops >= 1 && found.hops <= 3)
+  // Through the super-peer (scores follow load, so a takeover may have made the asker one meanwhile).
+  const askerLeads = (await asker.client.status({})).overlay?.superPeer === asker.peerId
+  assert.ok(found.hops <= 3 && (found.hops >= 1 || askerLeads), `hops ${found.hops}, path ${JSON.stringify(found.path)}`)
 
   assert.equal((await leader.signal('SIGKILL')).signal, 'SIGKILL')
   const survivors = nodes.filter((n) => n !== leader)

@@ -53,3 +53,16 @@ test('after a re-election the new super-peer starts empty and is rebuilt by re-r
   for (const m of members) route(m.handle({ type: 'super-peer', now: 3000, superPeer: 'new' }), 3001)
   assert.equal(newSp.indexSize(3001), 4)
 })
+
+test('a member whose connection drops leaves the index at once, and registers again when it is back', () => {
+  const sp = createRegistration({ self: 'sp', ad: ad('sp'), now: 0 })
+  const member = createRegistration({ self: 'a', ad: ad('a'), now: 0 })
+  sp.handle({ type: 'super-peer', now: 0, superPeer: 'sp' })
+  member.handle({ type: 'super-peer', now: 0, superPeer: 'sp' })
+  sp.handle({ type: 'message', now: 0, from: 'a', message: { type: 'register', ad: ad('a') } })
+  assert.equal(sp.indexSize(0), 2)
+  sp.handle({ type: 'peer-down', now: 10, peer: 'a' })
+  assert.deepEqual(sp.matches({}, 10, 'x', 10).map((a) => a.peer), ['sp'])
+  assert.deepEqual(sends(member.handle({ type: 'peer-up', now: 20, peer: 'other' })), [])
+  assert.deepEqual(sends(member.handle({ type: 'peer-up', now: 20, peer: 'sp' })).map((s) => [s.to, s.message.type]), [['sp', 'register']])
+})
