@@ -307,7 +307,9 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     try {
       const file = await open(temp, 'wx', 0o600)
       try {
-        await file.writeFile(Buffer.concat([header, ...ids.map((id) => batch.chunks.get(id)!)]))
+        // Gathered by the kernel (writev), not copied into one buffer first: 8 MiB fresh pages a pack cost more than the write.
+        const { bytesWritten } = await file.writev([header, ...ids.map((id) => batch.chunks.get(id)!)])
+        if (bytesWritten !== header.length + batch.bytes) throw new Error(`A pack was written short: ${bytesWritten} of ${header.length + batch.bytes} bytes.`)
         await file.sync()
       } finally {
         await file.close()
