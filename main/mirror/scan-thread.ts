@@ -47,7 +47,8 @@ export interface ReadRequest {
 export type WorkerRequest = ({ op: 'scan'; cancel: SharedArrayBuffer } & ScanRequest) | ({ op: 'read' } & ReadRequest)
 
 export type WorkerReply =
-  | { type: 'sealed'; ids: string[]; sizes: number[]; bytes: ArrayBuffer }
+  /** Each sealed chunk a view of a transferred buffer: its own, or one that small chunks share. */
+  | { type: 'sealed'; ids: string[]; chunks: Uint8Array[] }
   | { type: 'partial'; manifest: Manifest }
   | { type: 'scanned'; result: ScanResult }
   | { type: 'read'; sealed: Uint8Array | null }
@@ -113,15 +114,7 @@ export function createScanThread(): ScanThread {
       return new Promise<ScanResult>((resolve, reject) => {
         const pending: Pending = {
           onReply(reply) {
-            if (reply.type === 'sealed') {
-              const bytes = new Uint8Array(reply.bytes)
-              let offset = 0
-              reply.ids.forEach((id, i) => {
-                handlers.sealed?.(id, bytes.subarray(offset, offset + reply.sizes[i]!))
-                offset += reply.sizes[i]!
-              })
-              return
-            }
+            if (reply.type === 'sealed') return reply.ids.forEach((id, i) => handlers.sealed?.(id, reply.chunks[i]!))
             if (reply.type === 'partial') return handlers.partial?.(reply.manifest)
             settle(pending)
             if (reply.type === 'scanned') resolve(reply.result)

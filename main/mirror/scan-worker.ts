@@ -1,8 +1,8 @@
 /**
  * The scan worker's thread (see scan-thread.ts): folder scans and chunk reads with synchronous
  * file system calls, off the node's main thread, one request at a time in the order they came.
- * A scan seals the new chunks it reads while its budget lasts and sends them in batches, each
- * packed into one buffer that is transferred, not copied.
+ * A scan seals the new chunks it reads while its budget lasts and sends them in batches, their
+ * buffers transferred, not copied.
  */
 import { closeSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
@@ -42,13 +42,19 @@ async function scan(request: ScanRequest & { cancel: SharedArrayBuffer }): Promi
   let batchBytes = 0
   const flush = (): void => {
     if (batch.length === 0) return
-    const bytes = new Uint8Array(batchBytes)
+    // A chunk with a buffer of its own goes as it is; the small ones (views of Node's shared pool)
+    // are copied into one buffer of their own. Nothing large is copied: fresh pages cost here.
+    const own = (sealed: Uint8Array): boolean => sealed.byteOffset === 0 && sealed.byteLength === sealed.buffer.byteLength
+    const shared = new Uint8Array(batch.reduce((sum, { sealed }) => sum + (own(sealed) ? 0 : sealed.byteLength), 0))
     let offset = 0
-    for (const { sealed } of batch) {
-      bytes.set(sealed, offset)
+    const chunks = batch.map(({ sealed }) => {
+      if (own(sealed)) return sealed
+      shared.set(sealed, offset)
       offset += sealed.byteLength
-    }
-    reply({ type: 'sealed', ids: batch.map((chunk) => chunk.id), sizes: batch.map((chunk) => chunk.sealed.byteLength), bytes: bytes.buffer }, [bytes.buffer])
+      return shared.subarray(offset - sealed.byteLength, offset)
+    })
+    const transfer = [...new Set(chunks.map((chunk) => chunk.buffer as ArrayBuffer))]
+    reply({ type: 'sealed', ids: batch.map((chunk) => chunk.id), chunks }, transfer)
     batch = []
     batchBytes = 0
   }
