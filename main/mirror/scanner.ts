@@ -177,11 +177,14 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
     }
   }
 
-  type Outcome = { children: string[] } | 'retry' | undefined
+  /** A folder's child, and whether its listing says it is a regular file. */
+  type Child = { path: string; file: boolean }
+  type Outcome = { children: Child[] } | 'retry' | undefined
 
-  const readFile = async (path: string, found: Stats): Promise<Outcome> => {
+  /** Reads a file (`found`: its lstat, when it was taken; a new file is opened without one). */
+  const readFile = async (path: string, found?: Stats): Promise<Outcome> => {
     const before = previous.byPath.get(path)
-    if (before?.kind === 'file' && before.size === found.size && before.mtimeMs === found.mtimeMs && before.ino === found.ino) {
+    if (found !== undefined && before?.kind === 'file' && before.size === found.size && before.mtimeMs === found.mtimeMs && before.ino === found.ino) {
       entries.set(path, { ...before, mode: found.mode & PERMISSION_BITS })
       reusedFiles++
       return undefined
@@ -217,8 +220,9 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
 
   const listDir = (path: string, found: Stats): Outcome => {
     if (path !== '') entries.set(path, { kind: 'dir', path, mode: found.mode & PERMISSION_BITS, mtimeMs: found.mtimeMs })
-    const children: string[] = []
-    for (const raw of readdirSync(absolute(path), { encoding: 'buffer' })) {
+    const children: Child[] = []
+    for (const dirent of readdirSync(absolute(path), { encoding: 'buffer', withFileTypes: true })) {
+      const raw = dirent.name
       let name: string
       try {
         name = utf8.decode(raw)
@@ -228,10 +232,10 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
       }
       const child = path === '' ? name : `${path}/${name}`
       const rejection = checkRelativePath(child)
-      if (rejection === undefined) children.push(child)
+      if (rejection === undefined) children.push({ path: child, file: dirent.isFile() })
       else report(child, rejection.code, rejection.reason)
     }
-    return { children: children.sort(comparePaths) }
+    return { children: children.sort((a, b) => comparePaths(a.path, b.path)) }
   }
 
   const readSymlink = (path: string, found: Stats): Outcome => {
@@ -241,17 +245,22 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
     return undefined
   }
 
-  /** One path: stat it and record it; for a directory, its children to visit next. */
-  const inspect = async (path: string, listed: boolean): Promise<Outcome> => {
+  const fileRead = async (outcome: Outcome): Promise<Outcome> => {
+    await init.onFileRead?.(() => ({ version: MANIFEST_VERSION, entries: sortEntries(entries.values()) }))
+    return outcome
+  }
+
+  /**
+   * One path: stat it and record it; for a directory, its children to visit next. A file the
+   * listing showed and the previous manifest lacks is opened at once: its fstat is all it needs.
+   */
+  const inspect = async (path: string, listed: boolean, listedAsFile: boolean): Promise<Outcome> => {
     init.signal?.throwIfAborted()
     try {
+      if (listedAsFile && previous.byPath.get(path)?.kind !== 'file') return await fileRead(await readFile(path))
       const found = lstatSync(absolute(path))
       if (found.isDirectory()) return listDir(path, found)
-      if (found.isFile()) {
-        const outcome = await readFile(path, found)
-        await init.onFileRead?.(() => ({ version: MANIFEST_VERSION, entries: sortEntries(entries.values()) }))
-        return outcome
-      }
+      if (found.isFile()) return await fileRead(await readFile(path, found))
       if (found.isSymbolicLink()) return readSymlink(path, found)
       report(path, 'UNSUPPORTED_TYPE', 'sockets, FIFOs and devices are not mirrored')
     } catch (err) {
@@ -263,12 +272,13 @@ export async function scanFolder(init: ScanInit): Promise<ScanResult> {
   }
 
   /** Depth first, in path order. */
-  const visit = async (path: string, listed: boolean): Promise<void> => {
+  const visit = async (path: string, listed: boolean, listedAsFile = false): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await inspect(path, listed)
+      // A retry looks again from the start: what the listing said may be what changed.
+      const outcome = await inspect(path, listed, listedAsFile && attempt === 1)
       if (outcome === undefined) return
       if (outcome !== 'retry') {
-        for (const child of outcome.children) await visit(child, true)
+        for (const child of outcome.children) await visit(child.path, true, child.file)
         return
       }
       if (attempt >= SCAN_CHANGE_RETRIES) {
