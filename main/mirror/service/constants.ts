@@ -72,3 +72,5 @@ export const SEAL_CACHE_BYTES = 128 * 1024 * 1024
 /** ...plus this much more for chunks of at most SEAL_CACHE_SMALL_CHUNK_BYTES (small files, where reading one again costs more than its bytes). */
 export const SEAL_CACHE_SMALL_BYTES = 64 * 1024 * 1024
 export const SEAL_CACHE_SMALL_CHUNK_BYTES = 16 * 1024
+/** Chunks read back from their files for one copy are kept up to this for the others pulling the same update. */
+export const RECENT_SERVED_BYTES = 32 * 1024 * 1024

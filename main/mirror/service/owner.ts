@@ -19,7 +19,7 @@ import { diffManifests } from '../manifest-diff.ts'
 import type { ScanHandlers, ScanThread } from '../scan-thread.ts'
 import { createFolderWatcher, type FolderWatcher, type RescanRequest } from '../watcher.ts'
 import type { ChunkAnswer } from './chunk-protocol.ts'
-import { PARTIAL_PROPOSAL_BYTES, PARTIAL_PROPOSAL_CHUNKS, SEAL_CACHE_BYTES, SEAL_CACHE_SMALL_BYTES, SEAL_CACHE_SMALL_CHUNK_BYTES } from './constants.ts'
+import { PARTIAL_PROPOSAL_BYTES, PARTIAL_PROPOSAL_CHUNKS, RECENT_SERVED_BYTES, SEAL_CACHE_BYTES, SEAL_CACHE_SMALL_BYTES, SEAL_CACHE_SMALL_CHUNK_BYTES } from './constants.ts'
 import { manifestFromPieces, manifestPieces, manifestStats, planUpdates, referencedChunks, type ManifestRef, type UpdatePayload } from './payload.ts'
 
 export interface OwnerComponents {
@@ -93,6 +93,38 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
     if (refs.has(id) || sealed.has(id)) return
     sealed.set(id, bytes)
     sealedBytes += bytes.byteLength
+  }
+
+  /**
+   * Chunks lately read back from their files, oldest dropped past RECENT_SERVED_BYTES: the other
+   * copies pulling the same update ask for them soon after (one read and seal, not one per copy).
+   */
+  const recent = new Map<string, Uint8Array>()
+  let recentBytes = 0
+  const reading = new Map<string, Promise<Uint8Array | null>>()
+  const readBack = (id: string, at: { path: string; offset: number; size: number }): Promise<Uint8Array | null> => {
+    const hit = recent.get(id)
+    if (hit !== undefined) return Promise.resolve(hit)
+    const pending =
+      reading.get(id) ??
+      components.reads
+        .read({ root, secret: keys.secret, path: at.path, offset: at.offset, size: at.size, id })
+        .then((read) => {
+          if (read !== null) keepRecent(id, read)
+          return read
+        })
+        .finally(() => reading.delete(id))
+    reading.set(id, pending)
+    return pending
+  }
+  const keepRecent = (id: string, bytes: Uint8Array): void => {
+    recent.set(id, bytes)
+    recentBytes += bytes.byteLength
+    for (const [old, oldBytes] of recent) {
+      if (recentBytes <= RECENT_SERVED_BYTES) break
+      recent.delete(old)
+      recentBytes -= oldBytes.byteLength
+    }
   }
 
   /** `partial`: the part of a scan read so far (the cache holds chunks of files read since: they stay). */
@@ -251,7 +283,7 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
       }
       const at = index.get(id)
       if (at === undefined) return { status: 'gone' }
-      const read = await components.reads.read({ root, secret: keys.secret, path: at.path, offset: at.offset, size: at.size, id })
+      const read = await readBack(id, at)
       if (read !== null) return { status: 'ok', sealed: read }
       // The file changed since it was scanned: what it holds now comes with the next update.
       logger.debug({ group, path: at.path }, 'a chunk is no longer in its file')
@@ -264,6 +296,8 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
       if (scanning !== undefined) return
       sealed.clear()
       sealedBytes = 0
+      recent.clear()
+      recentBytes = 0
     },
     firstScanPending: () => !firstScanDone,
     refs: () => refs,
