@@ -10,7 +10,8 @@
  */
 import { Worker } from 'node:worker_threads'
 import { GridNodeError, isErrorCode } from '../../shared/errors.ts'
-import type { Manifest } from './manifest.ts'
+import { MANIFEST_VERSION, type Manifest } from './manifest.ts'
+import { applyManifestDelta, type ManifestDelta } from './manifest-delta.ts'
 import type { ScanResult } from './scanner.ts'
 
 export interface ScanRequest {
@@ -44,13 +45,17 @@ export interface ReadRequest {
   id: string
 }
 
-export type WorkerRequest = ({ op: 'scan'; cancel: SharedArrayBuffer } & ScanRequest) | ({ op: 'read' } & ReadRequest)
+/** A scan from the manifest the worker holds for the folder sends `held` (its token) instead of the manifest. */
+export type WireScanRequest = Omit<ScanRequest, 'previous'> & { cancel: SharedArrayBuffer; previous?: Manifest; held?: number }
+
+export type WorkerRequest = ({ op: 'scan' } & WireScanRequest) | ({ op: 'read' } & ReadRequest) | { op: 'forget'; root: string }
 
 export type WorkerReply =
   /** Each sealed chunk a view of a transferred buffer: its own, or one that small chunks share. */
   | { type: 'sealed'; ids: string[]; chunks: Uint8Array[] }
   | { type: 'partial'; manifest: Manifest }
-  | { type: 'scanned'; result: ScanResult }
+  /** The result's manifest as a delta from the scan's previous one, which the worker now holds as `token`. */
+  | { type: 'scanned'; result: Omit<ScanResult, 'manifest'>; delta: ManifestDelta; token: number }
   | { type: 'read'; sealed: Uint8Array | null }
   | { type: 'failed'; code: string | undefined; message: string }
 
@@ -59,9 +64,13 @@ export interface ScanThread {
   scan(request: ScanRequest, handlers: ScanHandlers, signal?: AbortSignal): Promise<ScanResult>
   /** The chunk sealed, or null when the file no longer holds it there. */
   read(request: ReadRequest): Promise<Uint8Array | null>
+  /** The folder is no longer scanned: the thread lets go of the manifest it holds for it. */
+  forget(root: string): void
   /** Stops the thread; requests under way fail (a later request starts it again). */
   close(): Promise<void>
 }
+
+const EMPTY: Manifest = { version: MANIFEST_VERSION, entries: [] }
 
 /** From the sources the worker is a .ts file beside this one; in the Electron build, a bundle entry of its own beside the main bundle. */
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url)
@@ -75,12 +84,18 @@ export function createScanThread(): ScanThread {
   let worker: Worker | undefined
   /** Requests in the order sent: the worker answers them in that order. */
   const queue: Pending[] = []
+  /**
+   * Per folder, the manifest of its last scan: the worker holds it too (as `token`), so a scan
+   * from it (the owner's usual case, the base it proposed) sends the token, not the manifest.
+   */
+  const held = new Map<string, { manifest: Manifest; token: number }>()
 
   const spawn = (): Worker => {
     const started = new Worker(WORKER_URL)
     started.on('message', (reply: WorkerReply) => queue[0]?.onReply(reply))
     const dead = (err: Error): void => {
       if (worker === started) worker = undefined
+      held.clear()
       for (const pending of queue.splice(0)) pending.fail(err)
     }
     started.on('error', dead)
@@ -117,13 +132,21 @@ export function createScanThread(): ScanThread {
             if (reply.type === 'sealed') return reply.ids.forEach((id, i) => handlers.sealed?.(id, reply.chunks[i]!))
             if (reply.type === 'partial') return handlers.partial?.(reply.manifest)
             settle(pending)
-            if (reply.type === 'scanned') resolve(reply.result)
+            if (reply.type === 'scanned') {
+              const manifest = applyManifestDelta(request.previous ?? EMPTY, reply.delta)
+              held.set(request.root, { manifest, token: reply.token })
+              resolve({ ...reply.result, manifest })
+            }
             else if (reply.type === 'failed') reject(failure(reply))
             else reject(new Error(`The scan thread answered a scan with ${reply.type}.`))
           },
           fail: reject,
         }
-        send({ op: 'scan', cancel, ...request }, pending)
+        const { previous, ...rest } = request
+        const token = held.get(request.root)
+        held.delete(request.root)
+        const from = previous === undefined ? {} : token?.manifest === previous ? { held: token.token } : { previous }
+        send({ op: 'scan', cancel, ...rest, ...from }, pending)
       }).finally(() => signal?.removeEventListener('abort', onAbort))
     },
     read(request) {
@@ -139,6 +162,10 @@ export function createScanThread(): ScanThread {
         }
         send({ op: 'read', ...request }, pending)
       })
+    },
+    forget(root) {
+      if (!held.delete(root) || worker === undefined) return
+      worker.postMessage({ op: 'forget', root } satisfies WorkerRequest)
     },
     async close() {
       const stopping = worker

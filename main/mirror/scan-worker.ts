@@ -9,8 +9,10 @@ import { join } from 'node:path'
 import { parentPort } from 'node:worker_threads'
 import { GridNodeError } from '../../shared/errors.ts'
 import { chunkId, deriveFolderKeys, sealChunk, type FolderKeys } from './folder-crypto.ts'
+import { MANIFEST_VERSION, type Manifest } from './manifest.ts'
+import { manifestDelta } from './manifest-delta.ts'
 import { SCAN_OPEN_FLAGS, scanFolder } from './scanner.ts'
-import type { ReadRequest, ScanRequest, WorkerReply, WorkerRequest } from './scan-thread.ts'
+import type { ReadRequest, WireScanRequest, WorkerReply, WorkerRequest } from './scan-thread.ts'
 
 /** A batch of sealed chunks goes out at this many chunks or bytes: few messages, and the pull can start on the first ones. */
 const BATCH_CHUNKS = 256
@@ -29,8 +31,21 @@ function keysOf(secret: Uint8Array): FolderKeys {
   return lastKeys.keys
 }
 
-async function scan(request: ScanRequest & { cancel: SharedArrayBuffer }): Promise<void> {
+/** Per folder, the manifest of its last scan (the node's side holds the same; see scan-thread.ts). */
+const held = new Map<string, { manifest: Manifest; token: number }>()
+let tokens = 0
+
+function previousOf(request: WireScanRequest): Manifest | undefined {
+  if (request.held === undefined) return request.previous
+  const kept = held.get(request.root)
+  if (kept?.token !== request.held) throw new GridNodeError('INTERNAL', 'The scan thread no longer holds the manifest it was asked to scan from.')
+  return kept.manifest
+}
+
+async function scan(request: WireScanRequest): Promise<void> {
   const keys = keysOf(request.secret)
+  const previous = previousOf(request)
+  held.delete(request.root)
   const cancelled = new Int32Array(request.cancel)
   const abort = new AbortController()
   const checkCancelled = (): void => {
@@ -64,7 +79,7 @@ async function scan(request: ScanRequest & { cancel: SharedArrayBuffer }): Promi
     root: request.root,
     keys,
     signal: abort.signal,
-    ...(request.previous === undefined ? {} : { previous: request.previous }),
+    ...(previous === undefined ? {} : { previous }),
     ...(request.paths === undefined ? {} : { paths: request.paths }),
     onChunk: ({ id, data }) => {
       checkCancelled()
@@ -88,7 +103,10 @@ async function scan(request: ScanRequest & { cancel: SharedArrayBuffer }): Promi
     },
   })
   flush()
-  reply({ type: 'scanned', result })
+  const { manifest, ...rest } = result
+  const token = ++tokens
+  held.set(request.root, { manifest, token })
+  reply({ type: 'scanned', result: rest, delta: manifestDelta(previous ?? { version: MANIFEST_VERSION, entries: [] }, manifest), token })
 }
 
 /** The chunk `id` from its file, sealed; null when the file does not hold it there any more. */
@@ -117,7 +135,8 @@ port.on('message', (request: WorkerRequest) => {
   chain = chain.then(async () => {
     try {
       if (request.op === 'scan') await scan(request)
-      else read(request)
+      else if (request.op === 'read') read(request)
+      else held.delete(request.root)
     } catch (err) {
       reply({ type: 'failed', code: err instanceof GridNodeError ? err.code : undefined, message: (err as Error).message })
     }

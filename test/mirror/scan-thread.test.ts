@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { createFolderSecret, deriveFolderKeys, openChunk } from '../../main/mirror/folder-crypto.ts'
@@ -83,4 +83,26 @@ test('a chunk read back from its file is sealed; a file changed since gives null
 test('a scan of a missing folder rejects with FOLDER_MISSING', async (t) => {
   const root = await tempDir(t)
   await assert.rejects(scanThread(t).scan({ root: join(root, 'gone'), secret, seal: NO_SEAL }, {}), (err: { code?: string }) => err.code === 'FOLDER_MISSING')
+})
+
+test('rescans from the manifest the thread holds match in-process scans: an edit, a new file, a deleted one, and after forget', async (t) => {
+  const root = await folderOfFiles(t, 5, 20_000)
+  const thread = scanThread(t)
+  const first = await thread.scan({ root, secret, seal: NO_SEAL }, {})
+  await writeFile(join(root, 'd', 'f001'), 'edited')
+  await writeFile(join(root, 'd', 'new'), 'new file')
+  await rm(join(root, 'd', 'f003'))
+  // From the thread's own last result: only the token crosses, and the delta comes back.
+  const second = await thread.scan({ root, secret, seal: NO_SEAL, previous: first.manifest, paths: ['d/f001', 'd/new', 'd/f003'] }, {})
+  assert.deepEqual(second.manifest, (await scanFolder({ root, keys, previous: first.manifest, paths: ['d/f001', 'd/new', 'd/f003'] })).manifest)
+  assert.deepEqual(
+    second.manifest.entries.map((e) => e.path),
+    ['d', 'd/f000', 'd/f001', 'd/f002', 'd/f004', 'd/new'],
+  )
+  // From a manifest that is not the thread's last result (a base the owner kept), the manifest itself goes.
+  const again = await thread.scan({ root, secret, seal: NO_SEAL, previous: first.manifest }, {})
+  assert.deepEqual(again.manifest, second.manifest)
+  thread.forget(root)
+  const afterForget = await thread.scan({ root, secret, seal: NO_SEAL, previous: again.manifest }, {})
+  assert.deepEqual(afterForget.manifest, second.manifest)
 })

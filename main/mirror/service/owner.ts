@@ -265,6 +265,7 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
       halt.abort()
       await watcher?.stop()
       await scanning
+      components.scans.forget(root)
     },
     rescanAll: () => request({ kind: 'full' }),
     async adopt(ref) {
