@@ -154,7 +154,8 @@ test('a malformed module is refused at submission with INVALID_MODULE', async (t
 test('jobs wait while the VO has no free core and drain as cores free, never dropped', async (t) => {
   const [submitter, worker] = await computeVo(t, ['submitter', 'worker'], { cores: 1 })
   const jobs = []
-  for (let i = 0; i < 5; i++) jobs.push(await submit(submitter!, 'counter', u32s(20, 200_000)))
+  // Each job long enough (0.6 s of CPU) that none can finish while the five are submitted.
+  for (let i = 0; i < 5; i++) jobs.push(await submit(submitter!, 'counter', counterInput(0.6)))
   // One core: one job on it and one next in its queue; the rest wait at the submitter.
   await submitter!.waitForStatus((s) => (s.jobs?.queued ?? 0) >= 3, 'jobs to queue')
   const onWorker = await worker!.waitForStatus((s) => (s.jobs?.runningHere ?? 0) >= 1, 'the worker to run one')
