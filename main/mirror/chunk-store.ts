@@ -15,15 +15,17 @@
  * `<namespace>/packs/`, its header listing its chunks (a file and an fsync per small chunk was
  * what bounded a first mirror). A pack is, like a chunk's file, absent or whole. Its chunks are
  * indexed in memory, rebuilt from the pack headers at start; deleting one appends `<pack> <id>`
- * to `<namespace>/packs/dead`, and a pack whose chunks are all deleted is removed (lazy reclaim;
- * a partly deleted pack keeps its dead bytes on disk, outside the quota, which counts live chunks).
+ * to `<namespace>/packs/dead`. A pack's dead bytes stay on disk, and count against the quota,
+ * until the pack is compacted: once half of it is dead, its live chunks are written to a new
+ * pack and it is removed (a pack whose chunks are all deleted is simply removed).
  */
 import { randomBytes } from 'node:crypto'
-import { appendFile, mkdir, open, opendir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
+import { appendFile, mkdir, open, opendir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { GridNodeError } from '../../shared/errors.ts'
 import { STORE_MAX_OBJECT_BYTES } from './constants.ts'
 import { isChunkId } from './folder-crypto.ts'
+import { PACK_PATTERN, readPackIndex, syncDir, writePackFile } from './pack-file.ts'
 
 export interface ChunkStoreInit {
   /** The folder this store owns, e.g. the data folder's `store/chunks`. */
@@ -77,9 +79,6 @@ const PACKS_DIR = 'packs'
 const DEAD_FILE = 'dead'
 /** A pack is written once this many bytes of chunks wait for it: large enough to share an fsync among many small chunks, small enough to keep in memory. */
 const PACK_TARGET_BYTES = 8 * 1024 * 1024
-const PACK_PATTERN = /^[0-9a-f]{16}\.pack$/
-/** A pack's header: a u32 chunk count, then per chunk its 32-byte id and u32 size; the chunks follow in that order. */
-const PACK_ENTRY_BYTES = 36
 const NAMESPACE_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/
 const SHARD_PATTERN = /^[0-9a-f]{2}$/
 
@@ -96,17 +95,6 @@ function checkNamespace(namespace: string): void {
 function checkKey(namespace: string, id: string): void {
   checkNamespace(namespace)
   if (!isChunkId(id)) throw new GridNodeError('INVALID_INPUT', `${JSON.stringify(id)} is not a chunk id.`)
-}
-
-/** fsync a directory so a rename into it survives power loss; some platforms cannot open directories, which is fine there. */
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r').catch(() => undefined)
-  if (handle === undefined) return
-  try {
-    await handle.sync().catch(() => undefined)
-  } finally {
-    await handle.close()
-  }
 }
 
 async function* filesIn(dir: string): AsyncGenerator<string, void, undefined> {
@@ -133,31 +121,6 @@ interface Batch {
   written?: Promise<void>
 }
 
-/** The chunks a pack holds, from its header; undefined if the file is not a whole pack. */
-async function readPackIndex(path: string): Promise<Array<{ id: string } & Omit<PackedChunk, 'pack'>> | undefined> {
-  const file = await open(path, 'r')
-  try {
-    const size = (await file.stat()).size
-    const head = Buffer.alloc(4)
-    if ((await file.read(head, 0, 4, 0)).bytesRead < 4) return undefined
-    const count = head.readUInt32BE(0)
-    const headerBytes = 4 + count * PACK_ENTRY_BYTES
-    if (headerBytes > size) return undefined
-    const header = Buffer.alloc(headerBytes - 4)
-    await file.read(header, 0, header.length, 4)
-    const chunks = []
-    let offset = headerBytes
-    for (let i = 0; i < count; i++) {
-      const bytes = header.readUInt32BE(i * PACK_ENTRY_BYTES + 32)
-      chunks.push({ id: header.subarray(i * PACK_ENTRY_BYTES, i * PACK_ENTRY_BYTES + 32).toString('hex'), offset, bytes })
-      offset += bytes
-    }
-    return offset === size ? chunks : undefined
-  } finally {
-    await file.close()
-  }
-}
-
 export function createChunkStore(init: ChunkStoreInit): ChunkStore {
   checkQuota(init.quotaBytes)
   let quotaBytes = init.quotaBytes
@@ -179,7 +142,24 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
    * at start): whether a chunk is here is asked for every chunk a copy fills, mostly of absent ones.
    */
   const loose = new Map<string, Map<string, number>>()
-  const packLive = new Map<string, number>()
+  /** Per pack (`namespace/pack`): its live chunks, their bytes, and the bytes of all it holds. */
+  const packs = new Map<string, { chunks: number; liveBytes: number; totalBytes: number }>()
+  /** Bytes of deleted chunks still in packs: on disk, so counted against the quota. */
+  let deadBytes = 0
+  /** Changes a pack's numbers, keeping deadBytes in step. */
+  const updatePack = (key: string, change: (pack: { chunks: number; liveBytes: number; totalBytes: number }) => void) => {
+    const pack = packs.get(key) ?? { chunks: 0, liveBytes: 0, totalBytes: 0 }
+    deadBytes -= pack.totalBytes - pack.liveBytes
+    change(pack)
+    deadBytes += pack.totalBytes - pack.liveBytes
+    packs.set(key, pack)
+    return pack
+  }
+  const forgetPack = (key: string): void => {
+    const pack = packs.get(key)
+    if (pack !== undefined) deadBytes -= pack.totalBytes - pack.liveBytes
+    packs.delete(key)
+  }
   /** Per namespace: the batch filling, and every batch not yet written. */
   const filling = new Map<string, Batch>()
   const batches = new Map<string, Set<Batch>>()
@@ -196,7 +176,10 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     const chunks = packed.get(namespace) ?? new Map<string, PackedChunk>()
     chunks.set(id, chunk)
     packed.set(namespace, chunks)
-    packLive.set(`${namespace}/${chunk.pack}`, (packLive.get(`${namespace}/${chunk.pack}`) ?? 0) + 1)
+    updatePack(`${namespace}/${chunk.pack}`, (pack) => {
+      pack.chunks++
+      pack.liveBytes += chunk.bytes
+    })
     account(namespace, chunk.bytes, 1)
   }
 
@@ -255,10 +238,18 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       if (!PACK_PATTERN.test(pack)) continue
       const chunks = await readPackIndex(join(packsDirOf(namespace), pack))
       if (chunks === undefined) continue
+      const key = `${namespace}/${pack}`
+      updatePack(key, (stats) => (stats.totalBytes = chunks.reduce((sum, chunk) => sum + chunk.bytes, 0)))
       for (const { id, offset, bytes } of chunks) {
-        // A chunk deleted, or already found in another pack (its deletion lost in a crash, then put again), is not live here.
+        // A chunk deleted, or already found in another pack (its deletion lost in a crash, or a
+        // compaction cut short), is not live here.
         if (dead.has(`${pack} ${id}`) || packed.get(namespace)?.has(id) === true) continue
         index(namespace, id, { pack, offset, bytes })
+      }
+      // Nothing live: what a compaction cut short leaves, or a removal lost in a crash.
+      if (packs.get(key)?.chunks === 0) {
+        forgetPack(key)
+        await unlink(join(packsDirOf(namespace), pack))
       }
     }
   }
@@ -269,7 +260,8 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     namespaces.clear()
     packed.clear()
     loose.clear()
-    packLive.clear()
+    packs.clear()
+    deadBytes = 0
     usedBytes = 0
     for await (const namespace of filesIn(init.dir)) {
       if (!NAMESPACE_PATTERN.test(namespace)) continue
@@ -285,46 +277,21 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
   }
 
   const reserve = (sealed: Uint8Array): void => {
-    if (usedBytes + reservedBytes + sealed.length > quotaBytes) {
-      throw new GridNodeError('QUOTA_EXCEEDED', `This node's store is full: ${usedBytes} of ${quotaBytes} bytes used, a chunk of ${sealed.length} bytes does not fit.`)
+    if (usedBytes + deadBytes + reservedBytes + sealed.length > quotaBytes) {
+      throw new GridNodeError('QUOTA_EXCEEDED', `This node's store is full: ${usedBytes + deadBytes} of ${quotaBytes} bytes used, a chunk of ${sealed.length} bytes does not fit.`)
     }
     reservedBytes += sealed.length
   }
 
   const diskFull = (err: unknown): unknown => (errnoOf(err) === 'ENOSPC' ? new GridNodeError('QUOTA_EXCEEDED', 'The disk under this node\'s store is full.', { cause: err }) : err)
 
-  /** Writes a batch as one pack: a temporary file fsynced once, renamed into place, its directory fsynced; then its chunks are indexed. */
+  /** Writes a batch as one pack (pack-file.ts), then indexes its chunks. */
   const writePack = async (namespace: string, batch: Batch): Promise<void> => {
-    const pack = `${randomBytes(8).toString('hex')}.pack`
-    const temp = join(tempDir, pack)
-    const ids = [...batch.chunks.keys()]
-    const header = Buffer.alloc(4 + ids.length * PACK_ENTRY_BYTES)
-    header.writeUInt32BE(ids.length, 0)
-    ids.forEach((id, i) => {
-      header.write(id, i * PACK_ENTRY_BYTES + 4, 'hex')
-      header.writeUInt32BE(batch.chunks.get(id)!.length, i * PACK_ENTRY_BYTES + 36)
-    })
     try {
-      const file = await open(temp, 'wx', 0o600)
-      try {
-        // Gathered by the kernel (writev), not copied into one buffer first: 8 MiB fresh pages a pack cost more than the write.
-        const { bytesWritten } = await file.writev([header, ...ids.map((id) => batch.chunks.get(id)!)])
-        if (bytesWritten !== header.length + batch.bytes) throw new Error(`A pack was written short: ${bytesWritten} of ${header.length + batch.bytes} bytes.`)
-        await file.sync()
-      } finally {
-        await file.close()
-      }
-      await mkdir(packsDirOf(namespace), { recursive: true, mode: 0o700 })
-      await rename(temp, join(packsDirOf(namespace), pack))
-      await syncDir(packsDirOf(namespace))
-      let offset = header.length
-      for (const id of ids) {
-        const bytes = batch.chunks.get(id)!.length
-        index(namespace, id, { pack, offset, bytes })
-        offset += bytes
-      }
+      const { pack, entries } = await writePackFile(packsDirOf(namespace), tempDir, batch.chunks)
+      updatePack(`${namespace}/${pack}`, (stats) => (stats.totalBytes = batch.bytes))
+      for (const { id, offset, bytes } of entries) index(namespace, id, { pack, offset, bytes })
     } catch (err) {
-      await rm(temp, { force: true })
       throw diskFull(err)
     } finally {
       reservedBytes -= batch.bytes
@@ -367,16 +334,98 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
     if (failed !== undefined) throw failed.reason
   }
 
+  /** Appends to, or rewrites, a namespace's dead file: one at a time, so no appended line is lost to a rewrite. */
+  const deadFileWrites = new Map<string, Promise<void>>()
+  const onDeadFile = (namespace: string, op: (path: string) => Promise<void>): Promise<void> => {
+    const run = (deadFileWrites.get(namespace) ?? Promise.resolve()).then(() => op(join(packsDirOf(namespace), DEAD_FILE)))
+    deadFileWrites.set(namespace, run.catch(() => undefined))
+    return run
+  }
+
   const deletePacked = async (namespace: string, id: string, chunk: PackedChunk): Promise<void> => {
     const key = `${namespace}/${chunk.pack}`
     // The index changes before any await: deletes of other chunks of the same pack run at the same time.
-    const live = (packLive.get(key) ?? 1) - 1
+    const stats = updatePack(key, (pack) => {
+      pack.chunks--
+      pack.liveBytes -= chunk.bytes
+    })
     packed.get(namespace)?.delete(id)
-    if (live === 0) packLive.delete(key)
-    else packLive.set(key, live)
     account(namespace, -chunk.bytes, -1)
-    if (live === 0) await unlink(join(packsDirOf(namespace), chunk.pack))
-    else await appendFile(join(packsDirOf(namespace), DEAD_FILE), `${chunk.pack} ${id}\n`, { mode: 0o600 })
+    if (stats.chunks === 0) {
+      forgetPack(key)
+      await unlink(join(packsDirOf(namespace), chunk.pack))
+      return
+    }
+    await onDeadFile(namespace, (path) => appendFile(path, `${chunk.pack} ${id}\n`, { mode: 0o600 }))
+    if (2 * (stats.totalBytes - stats.liveBytes) >= stats.totalBytes) await compact(namespace, chunk.pack)
+  }
+
+  /** Packs being compacted: a delete that finds its pack half dead waits for the one compaction. */
+  const compactions = new Map<string, Promise<void>>()
+  const compact = (namespace: string, pack: string): Promise<void> => {
+    const key = `${namespace}/${pack}`
+    const running = compactions.get(key) ?? compactPack(namespace, pack).finally(() => compactions.delete(key))
+    compactions.set(key, running)
+    return running
+  }
+
+  /**
+   * Moves a pack's live chunks into a new pack and removes it. A crash before the removal leaves
+   * both: the start finds each chunk once and removes the pack left with nothing live.
+   */
+  const compactPack = async (namespace: string, pack: string): Promise<void> => {
+    const key = `${namespace}/${pack}`
+    const live = [...(packed.get(namespace) ?? [])].filter(([, chunk]) => chunk.pack === pack)
+    const chunks = new Map<string, Uint8Array>()
+    try {
+      for (const [id, chunk] of live) chunks.set(id, await readPacked(namespace, chunk))
+    } catch (err) {
+      // Its last live chunks were deleted meanwhile, and the pack with them: nothing to move.
+      if (errnoOf(err) === 'ENOENT' && !packs.has(key)) return
+      throw err
+    }
+    const written = await writePackFile(packsDirOf(namespace), tempDir, chunks)
+    const freshKey = `${namespace}/${written.pack}`
+    updatePack(freshKey, (stats) => (stats.totalBytes = written.entries.reduce((sum, entry) => sum + entry.bytes, 0)))
+    // Synchronously, so every lookup sees a chunk in one pack or the other: a chunk deleted while
+    // this ran stays behind, dead in the new pack too.
+    const deadInFresh: string[] = []
+    for (const { id, offset, bytes } of written.entries) {
+      if (packed.get(namespace)?.get(id)?.pack !== pack) {
+        deadInFresh.push(`${written.pack} ${id}\n`)
+        continue
+      }
+      packed.get(namespace)!.set(id, { pack: written.pack, offset, bytes })
+      updatePack(key, (stats) => {
+        stats.chunks--
+        stats.liveBytes -= bytes
+      })
+      updatePack(freshKey, (stats) => {
+        stats.chunks++
+        stats.liveBytes += bytes
+      })
+    }
+    forgetPack(key)
+    const gone = (err: unknown) => {
+      if (errnoOf(err) !== 'ENOENT') throw err
+    }
+    if (packs.get(freshKey)?.chunks === 0) {
+      forgetPack(freshKey)
+      await unlink(join(packsDirOf(namespace), written.pack)).catch(gone)
+    } else if (deadInFresh.length > 0) {
+      await onDeadFile(namespace, (path) => appendFile(path, deadInFresh.join(''), { mode: 0o600 }))
+    }
+    // The old pack goes before its lines in the dead file: a crash between leaves lines about a
+    // pack that no longer exists, never a pack whose deleted chunks look live again.
+    await unlink(join(packsDirOf(namespace), pack)).catch(gone)
+    await syncDir(packsDirOf(namespace))
+    await onDeadFile(namespace, async (path) => {
+      // Lines about packs no longer here (this one, and any removed whole) go.
+      const kept = (await readFile(path, 'utf8').catch(() => '')).split('\n').filter((line) => packs.has(`${namespace}/${line.split(' ')[0]}`))
+      const temp = join(tempDir, `dead-${randomBytes(8).toString('hex')}`)
+      await writeFile(temp, kept.map((line) => `${line}\n`).join(''), { mode: 0o600 })
+      await rename(temp, path)
+    })
   }
 
   const readPacked = async (namespace: string, chunk: PackedChunk): Promise<Buffer> => {
@@ -453,7 +502,14 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
         const pending = pendingChunk(namespace, id)
         if (pending !== undefined) return Buffer.from(pending)
         const chunk = packed.get(namespace)?.get(id)
-        if (chunk !== undefined) return readPacked(namespace, chunk)
+        if (chunk !== undefined) {
+          return readPacked(namespace, chunk).catch((err: unknown) => {
+            // Compacted while this read: the chunk is in its new pack.
+            const moved = packed.get(namespace)?.get(id)
+            if (errnoOf(err) === 'ENOENT' && moved !== undefined && moved.pack !== chunk.pack) return readPacked(namespace, moved)
+            throw err
+          })
+        }
         try {
           return await readFile(pathOf(namespace, id))
         } catch (err) {
@@ -513,12 +569,12 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       for (const dir of madeDirs) if (dir.startsWith(join(init.dir, namespace) + sep)) madeDirs.delete(dir)
       packed.delete(namespace)
       loose.delete(namespace)
-      for (const key of packLive.keys()) if (key.startsWith(`${namespace}/`)) packLive.delete(key)
+      for (const key of [...packs.keys()]) if (key.startsWith(`${namespace}/`)) forgetPack(key)
       await rm(doomed, { recursive: true, force: true })
     },
 
     usage: () => ({
-      usedBytes,
+      usedBytes: usedBytes + deadBytes,
       quotaBytes,
       chunks: [...namespaces.values()].reduce((sum, usage) => sum + usage.chunks, 0),
       namespaces: Object.fromEntries([...namespaces].map(([name, usage]) => [name, { ...usage }])),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { createChunkStore, type ChunkStore } from '../../main/mirror/chunk-store.ts'
@@ -150,4 +150,49 @@ test('deferred puts respect the quota and a dropped namespace takes its packs wi
   assert.equal(await store.has('g', idOf(1)), false)
   assert.equal(store.usage().usedBytes, 0)
   assert.deepEqual((await readdir(dir)).sort(), ['.tmp'])
+})
+
+test('deleted chunks in a pack count against the quota until half the pack is dead; then it is compacted and the space comes back', async (t) => {
+  const dir = await tempDir(t)
+  const chunks = Array.from({ length: 10 }, (_, i) => seededBytes(`c${i}`, 1000))
+  const store = await started(t, dir, 10_500)
+  for (const [i, chunk] of chunks.entries()) await store.put('g', idOf(i + 1), chunk, { deferSync: true })
+  await store.flush('g')
+  const [pack] = await readdir(join(dir, 'g', 'packs'))
+  for (const i of [1, 2, 3, 4]) await store.delete('g', idOf(i))
+  // 4,000 bytes dead are still on disk: the store holds 10,000 of its 10,500.
+  assert.equal(store.usage().usedBytes, 10_000)
+  assert.deepEqual(store.usage().namespaces, { g: { bytes: 6000, chunks: 6 } })
+  await assert.rejects(store.put('g', idOf(11), seededBytes('new', 1000)), codeOf('QUOTA_EXCEEDED'))
+
+  await store.delete('g', idOf(5))
+  const packs = (await readdir(join(dir, 'g', 'packs'))).filter((name) => name.endsWith('.pack'))
+  assert.equal(packs.length, 1)
+  assert.notEqual(packs[0], pack, 'the half-dead pack was rewritten')
+  assert.equal(store.usage().usedBytes, 5000)
+  assert.equal(await store.put('g', idOf(11), seededBytes('new', 1000)), true)
+  for (let i = 6; i <= 10; i++) assert.deepEqual(await store.get('g', idOf(i)), chunks[i - 1])
+
+  await store.stop()
+  const again = await started(t, dir, 10_500)
+  assert.equal(again.usage().usedBytes, 6000)
+  assert.deepEqual(await collect(again.list('g')), [6, 7, 8, 9, 10, 11].map(idOf))
+})
+
+test('a compaction cut short by a crash leaves each chunk found once and the copy with nothing live removed', async (t) => {
+  const dir = await tempDir(t)
+  const chunks = Array.from({ length: 4 }, (_, i) => seededBytes(`k${i}`, 500))
+  const store = await started(t, dir, 1_000_000)
+  for (const [i, chunk] of chunks.entries()) await store.put('g', idOf(i + 1), chunk, { deferSync: true })
+  await store.flush('g')
+  await store.stop()
+  // What a crash between writing the new pack and removing the old one leaves: two packs with the same chunks.
+  const [pack] = await readdir(join(dir, 'g', 'packs'))
+  await writeFile(join(dir, 'g', 'packs', 'fedcba9876543210.pack'), await readFile(join(dir, 'g', 'packs', pack!)))
+
+  const again = await started(t, dir, 1_000_000)
+  assert.deepEqual(again.usage().namespaces, { g: { bytes: 2000, chunks: 4 } })
+  assert.equal(again.usage().usedBytes, 2000)
+  assert.equal((await readdir(join(dir, 'g', 'packs'))).filter((name) => name.endsWith('.pack')).length, 1)
+  for (const [i, chunk] of chunks.entries()) assert.deepEqual(await again.get('g', idOf(i + 1)), chunk)
 })
