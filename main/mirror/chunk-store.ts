@@ -357,7 +357,8 @@ export function createChunkStore(init: ChunkStoreInit): ChunkStore {
       return
     }
     await onDeadFile(namespace, (path) => appendFile(path, `${chunk.pack} ${id}\n`, { mode: 0o600 }))
-    if (2 * (stats.totalBytes - stats.liveBytes) >= stats.totalBytes) await compact(namespace, chunk.pack)
+    // The chunk is deleted either way: a compaction that fails (a full disk) is tried again by the pack's next delete.
+    if (2 * (stats.totalBytes - stats.liveBytes) >= stats.totalBytes) await compact(namespace, chunk.pack).catch(() => undefined)
   }
 
   /** Packs being compacted: a delete that finds its pack half dead waits for the one compaction. */
