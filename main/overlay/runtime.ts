@@ -166,14 +166,17 @@ export function createOverlayRuntime({ host, vo, logger, availability }: Overlay
     message.known.forEach(learn)
   }
 
-  const onProven = (connection: Connection): void => {
-    // The dialer says hello; the listener learns from it and answers, so each side learns once.
-    if (connection.direction !== 'outbound') return
+  /** A hello on `connection`: each side learns the other, from the request and from its answer. */
+  const sayHello = (connection: Connection): void => {
     const remote = connection.remotePeer.toString()
     request(connection, OVERLAY_PROTOCOLS.hello, hello(), HelloSchema).then(
       (answer) => received(remote, answer),
       (err: unknown) => logger.debug({ remote, err: (err as Error).message }, 'overlay hello failed'),
     )
+  }
+  // The dialer says hello, so each side learns once.
+  const onProven = (connection: Connection): void => {
+    if (connection.direction === 'outbound') sayHello(connection)
   }
   const onDisconnect = (event: CustomEvent<Libp2pPeerId>): void => {
     directory.delete(event.detail.toString())
@@ -208,6 +211,10 @@ export function createOverlayRuntime({ host, vo, logger, availability }: Overlay
       vo.membersOnly(OVERLAY_PROTOCOLS.message)
       vo.membersOnly(OVERLAY_PROTOCOLS.hello)
       unsubscribeProven = vo.onProven(onProven)
+      // The VO reconnects before the overlay starts: a peer proven by now was not greeted (or its
+      // hello found no handler here yet), and two leaders that never hear of each other stay
+      // leaders for good. So this side greets each such peer, whichever side dialed.
+      for (const connection of host.getConnections()) if (vo.isProven(connection.remotePeer.toString())) sayHello(connection)
       host.addEventListener('peer:disconnect', onDisconnect)
       availabilityTimer = setInterval(() => input({ type: 'availability', now: Date.now(), ...availability() }), AVAILABILITY_INTERVAL_MS)
       availabilityTimer.unref()
