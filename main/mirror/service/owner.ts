@@ -256,7 +256,11 @@ export function createOwnerEngine(components: OwnerComponents, init: OwnerInit):
       running = true
       if (init.manifest !== null) setBase(await loadManifest(init.manifest), init.manifest.pieces)
       watcher = createFolderWatcher({ logger }, { root, onRescan: request })
-      // Watching first: a file changed while the first scan runs is then rescanned after it.
+      // The first scan (in the scan thread) runs while the watcher starts (a second of this
+      // thread's CPU on a large tree). A file changed in that window after the scan read it goes
+      // unseen by both, so once the watcher is up a second full scan follows: it reads again only
+      // files whose size, mtime or inode moved since.
+      request({ kind: 'full' })
       await watcher.start()
       request({ kind: 'full' })
     },
